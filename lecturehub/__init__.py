@@ -1,0 +1,28 @@
+"""LectureHub: the township's weekly cadre lecture series, its courseware and attendance."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from lecturehub.config import REPO_DIR, ensure_secret_key, load_config
+
+FEATURES = ("auth", "schedule", "courseware", "search", "attendance", "ratings", "reports")
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, CLI — nothing else."""
+    app = Flask(
+        __name__,
+        template_folder=str(REPO_DIR / "templates"),
+        static_folder="static",
+    )
+    settings = load_config(config)
+    ensure_secret_key(settings)
+    app.config.update(settings)
+
+    from lecturehub import extensions, setup
+
+    setup.init_extensions(app, extensions)
+    setup.register_features(app, FEATURES)
+    setup.register_app_hooks(app)
+    return app

@@ -1,0 +1,42 @@
+"""Accounts, roles, departments and API tokens."""
+
+from __future__ import annotations
+
+from flask import Flask, g, request
+
+from lecturehub.core.templating import add_nav
+from lecturehub.extensions import db, login_manager
+
+
+def init_app(app: Flask) -> None:
+    from lecturehub.auth import login as login_service
+    from lecturehub.auth.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.active else None
+
+    @login_manager.request_loader
+    def load_user_from_token(req):
+        header = req.headers.get("Authorization", "")
+        if not req.path.startswith("/api/") or not header.lower().startswith("bearer "):
+            return None
+        user, reason = login_service.user_for_token(header[7:].strip())
+        g.api_token_auth = user is not None
+        g.api_token_error = reason
+        return user
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        from flask import flash, redirect, url_for
+
+        from lecturehub.core.errors import api_error
+
+        if request.path.startswith("/api/"):
+            return api_error(401)
+        flash("请先登录。", "warning")
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+    add_nav(app, "auth.home", "首页", order=0)
+    add_nav(app, "auth.users", "人员", ("admin",), order=90)

@@ -1,0 +1,67 @@
+"""Template globals and filters shared by every feature."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Flask, current_app
+from flask_login import current_user
+
+from lecturehub.core import timeutil
+from lecturehub.core.markup import render_markdown
+from lecturehub.core.security import ROLES, has_role
+
+# Navigation entries: (endpoint, label, roles). Features add theirs with ``add_nav``.
+NAV_KEY = "lecturehub_nav"
+
+
+def add_nav(app: Flask, endpoint: str, label: str, roles: tuple[str, ...] = ("member",),
+            order: int = 50) -> None:  # fmt: skip
+    app.extensions.setdefault(NAV_KEY, []).append((order, endpoint, label, roles))
+
+
+def nav_items() -> list[tuple[str, str]]:
+    items = sorted(current_app.extensions.get(NAV_KEY, []), key=lambda x: x[0])
+    return [(ep, label) for _, ep, label, roles in items if has_role(current_user, *roles)]
+
+
+def _duration(seconds: float | int | None) -> str:
+    if seconds is None:
+        return "—"
+    seconds = int(round(seconds))
+    minutes, sec = divmod(seconds, 60)
+    if minutes >= 60:
+        hours, minutes = divmod(minutes, 60)
+        return f"{hours} 小时 {minutes} 分"
+    return f"{minutes} 分 {sec:02d} 秒" if sec else f"{minutes} 分钟"
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        nav_items=nav_items,
+        has_role=lambda *roles: has_role(current_user, *roles),
+        ROLES=ROLES,
+        now=timeutil.now,
+    )
+    app.jinja_env.filters.update(
+        markdown=render_markdown,
+        date_zh=lambda d: timeutil.format_date_zh(d) if d else "—",
+        datetime_zh=lambda d: timeutil.format_datetime_zh(d) if d else "—",
+        duration=_duration,
+        hm=lambda t: t.strftime("%H:%M") if isinstance(t, dt.time | dt.datetime) else "—",
+        weekday_zh=lambda d: timeutil.WEEKDAYS_ZH[d.weekday()],
+    )
+
+
+# Home page cards: features register ``fn(user) -> Markup | None`` (rendered partials).
+HOME_KEY = "lecturehub_home_cards"
+
+
+def add_home_card(app: Flask, fn, order: int = 50) -> None:
+    app.extensions.setdefault(HOME_KEY, []).append((order, fn))
+
+
+def home_cards(user) -> list:
+    cards = sorted(current_app.extensions.get(HOME_KEY, []), key=lambda x: x[0])
+    rendered = (fn(user) for _, fn in cards)
+    return [card for card in rendered if card]

@@ -1,0 +1,44 @@
+"""Local time: the township runs on Asia/Shanghai. Datetimes in the database are naive local."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+TZ = ZoneInfo("Asia/Shanghai")
+WEEKDAYS_ZH = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
+
+
+def now() -> dt.datetime:
+    """The current local time, naive (the database stores naive Asia/Shanghai times)."""
+    return dt.datetime.now(TZ).replace(tzinfo=None, microsecond=0)
+
+
+def today() -> dt.date:
+    return now().date()
+
+
+def aware(value: dt.datetime) -> dt.datetime:
+    return value.replace(tzinfo=TZ) if value.tzinfo is None else value.astimezone(TZ)
+
+
+def iso(value: dt.datetime | None) -> str | None:
+    """ISO 8601 with the +08:00 offset, as the API promises."""
+    return aware(value).isoformat() if value else None
+
+
+def parse_date(text: str | None) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+def format_date_zh(value: dt.date) -> str:
+    return f"{value.year}年{value.month}月{value.day}日（{WEEKDAYS_ZH[value.weekday()]}）"
+
+
+def format_datetime_zh(value: dt.datetime) -> str:
+    return f"{format_date_zh(value.date())} {value:%H:%M}"

@@ -1,0 +1,51 @@
+"""The CLI forms deployment scripts rely on."""
+
+from __future__ import annotations
+
+from lecturehub.auth.models import ApiToken, User
+from tests.factories import bearer
+
+
+def test_user_add_creates_a_user_with_roles(runner, db):
+    result = runner.invoke(args=["user", "add", "lisi", "--name", "李四", "--role", "leader", "--role", "inspector",
+                                 "--department", "督查办", "--password", "secret-pass"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    user = User.query.filter_by(login="lisi").one()
+    assert (user.roles, user.department.name) == (["inspector", "leader", "member"], "督查办")
+
+
+def test_user_add_refuses_duplicates_and_unknown_roles(runner, db):
+    runner.invoke(args=["user", "add", "lisi", "--name", "李四"])
+    dup = runner.invoke(args=["user", "add", "lisi", "--name", "李四"])
+    assert dup.exit_code == 2 and "已被使用" in dup.output
+    bad = runner.invoke(args=["user", "add", "wangwu", "--name", "王五", "--role", "king"])
+    assert bad.exit_code == 2 and "未知角色" in bad.output
+    assert User.query.count() == 1
+
+
+def test_token_create_prints_only_the_token(runner, client, db):
+    runner.invoke(args=["user", "add", "lisi", "--name", "李四", "--password", "secret-pass"])
+    result = runner.invoke(args=["token", "create", "lisi"])
+    assert result.exit_code == 0
+    token = result.output.strip()
+    assert "\n" not in token and token.startswith("lh_")
+    assert ApiToken.query.count() == 1
+    assert client.get("/api/v1/me", headers=bearer(token)).get_json()["login"] == "lisi"
+
+
+def test_token_create_for_unknown_user_fails(runner, db):
+    result = runner.invoke(args=["token", "create", "ghost"])
+    assert result.exit_code == 2
+    assert "不存在" in result.output
+
+
+def test_user_import_and_list(runner, db, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "登录名,姓名,部门,角色\nwangwu,王五,文化站,牵头领导\n,坏行,,\n", encoding="utf-8"
+    )
+    result = runner.invoke(args=["user", "import", str(roster)])
+    assert result.exit_code == 1  # one bad row
+    assert "成功 1 行，失败 1 行" in result.output
+    listing = runner.invoke(args=["user", "list"]).output
+    assert "wangwu\t王五\t文化站\tleader,member" in listing

@@ -1,0 +1,87 @@
+"""Shared fixtures: an app on a temporary storage dir, a client, a CLI runner, sign-in helpers."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from lecturehub import create_app
+from lecturehub.extensions import db as _db
+from lecturehub.setup_data import ensure_reference_data
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+CORPUS = SHARED / "corpus"
+CORPUS_ZH = SHARED / "corpus-zh"
+PASSWORD = "password123"
+CSRF_RE = re.compile(r'name="csrf-token" content="([^"]+)"')
+
+
+def make_app(storage: Path, **overrides):
+    config = {"TESTING": True, "STORAGE_DIR": str(storage), "SERVER_NAME": None}
+    config.update(overrides)
+    app = create_app(config)
+    with app.app_context():
+        _db.create_all()
+        ensure_reference_data()
+    return app
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = make_app(tmp_path / "storage")
+    with app.app_context():
+        yield app
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def csrf_token(client, path: str = "/login") -> str:
+    """The CSRF token of this client's session, read from a page like a browser would."""
+    response = client.get(path, follow_redirects=True)
+    match = CSRF_RE.search(response.get_data(as_text=True))
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+class Auth:
+    """Sign in and out through the real login form (with its CSRF token)."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, login: str, password: str = PASSWORD, follow: bool = False):
+        token = csrf_token(self.client)
+        return self.client.post("/login", data={"login": login, "password": password, "csrf_token": token},
+                                follow_redirects=follow)  # fmt: skip
+
+    def logout(self):
+        return self.client.post("/logout", data={"csrf_token": csrf_token(self.client)})
+
+    def post(self, url: str, data: dict | None = None, **kwargs):
+        """POST a form with this session's CSRF token added."""
+        data = dict(data or {})
+        data.setdefault("csrf_token", csrf_token(self.client))
+        return self.client.post(url, data=data, **kwargs)
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
