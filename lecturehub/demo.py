@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 from lecturehub.auth import services as auth_services
@@ -90,11 +91,18 @@ def load_people(progress: Callable[[str], None]) -> None:
 
 
 def load(progress: Callable[[str], None] = print) -> None:
+    """People first, then each feature's own ``lecturehub.<feature>.demo.load(progress)``."""
     load_people(progress)
     schedule_services.ensure_default_series()
-    for step in DEMO_STEPS:
-        step(progress)
+    for name in FEATURE_DEMOS:
+        try:
+            module = importlib.import_module(f"lecturehub.{name}.demo")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"lecturehub.{name}.demo":
+                raise
+            continue
+        module.load(progress)
 
 
-# Features append their demo steps (schedule, courseware, attendance, ratings).
-DEMO_STEPS: list[Callable[[Callable[[str], None]], None]] = []
+# Order matters: talks before decks, decks before sign-ins, sign-ins before ratings.
+FEATURE_DEMOS = ("schedule", "courseware", "search", "attendance", "ratings", "reports")

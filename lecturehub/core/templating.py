@@ -39,6 +39,8 @@ def _duration(seconds: float | int | None) -> str:
 def register(app: Flask) -> None:
     app.jinja_env.globals.update(
         nav_items=nav_items,
+        lecture_panels=lecture_panels,
+        session_panels=session_panels,
         has_role=lambda *roles: has_role(current_user, *roles),
         ROLES=ROLES,
         now=timeutil.now,
@@ -65,3 +67,42 @@ def home_cards(user) -> list:
     cards = sorted(current_app.extensions.get(HOME_KEY, []), key=lambda x: x[0])
     rendered = (fn(user) for _, fn in cards)
     return [card for card in rendered if card]
+
+
+# Panels on a talk's page (courseware, attendance, ratings …): ``fn(lecture) -> Markup | None``.
+LECTURE_PANELS_KEY = "lecturehub_lecture_panels"
+
+
+def add_lecture_panel(app: Flask, fn, order: int = 50) -> None:
+    app.extensions.setdefault(LECTURE_PANELS_KEY, []).append((order, fn))
+
+
+def lecture_panels(lecture) -> list:
+    panels = sorted(current_app.extensions.get(LECTURE_PANELS_KEY, []), key=lambda x: x[0])
+    rendered = (fn(lecture) for _, fn in panels)
+    return [panel for panel in rendered if panel]
+
+
+# Panels on a session's page (sign-in screen link, attendance …): ``fn(session) -> Markup | None``.
+SESSION_PANELS_KEY = "lecturehub_session_panels"
+
+
+def add_session_panel(app: Flask, fn, order: int = 50) -> None:
+    app.extensions.setdefault(SESSION_PANELS_KEY, []).append((order, fn))
+
+
+def session_panels(session) -> list:
+    panels = sorted(current_app.extensions.get(SESSION_PANELS_KEY, []), key=lambda x: x[0])
+    rendered = (fn(session) for _, fn in panels)
+    return [panel for panel in rendered if panel]
+
+
+# Providers that higher features register so lower ones can show their facts without
+# importing them, e.g. "courseware_status": fn(list[lecture_id]) -> {id: status dict}.
+def provide(app: Flask, name: str, fn) -> None:
+    app.extensions.setdefault("lecturehub_providers", {})[name] = fn
+
+
+def provider(name: str):
+    """The registered provider, or None when the feature that offers it is absent."""
+    return current_app.extensions.get("lecturehub_providers", {}).get(name)
