@@ -37,6 +37,7 @@ def _duration(seconds: float | int | None) -> str:
 
 
 def register(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
         nav_items=nav_items,
         lecture_panels=lecture_panels,
