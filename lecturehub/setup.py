@@ -59,6 +59,9 @@ def register_features(app: Flask, features: tuple[str, ...]) -> None:
         cli = _optional(f"lecturehub.{name}.cli")
         for command in getattr(cli, "COMMANDS", ()):
             app.cli.add_command(command)
+        providers = _optional(f"lecturehub.{name}.providers")
+        if providers is not None:  # facts a feature offers to others: provide(app, name, fn)
+            providers.register(app)
         package = importlib.import_module(f"lecturehub.{name}")
         if hasattr(package, "init_app"):
             package.init_app(app)
