@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
 
-from lecturehub.config import REPO_DIR, ensure_secret_key, load_config
+if TYPE_CHECKING:  # flask is imported lazily so pure modules (analysis, index) stay light
+    from flask import Flask
 
 FEATURES = ("auth", "schedule", "courseware", "search", "attendance", "ratings", "reports")
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app: configuration, extensions, blueprints, CLI — nothing else."""
+    from flask import Flask
+
+    from lecturehub.config import REPO_DIR, ensure_secret_key, load_config
+
     app = Flask(
         __name__,
         template_folder=str(REPO_DIR / "templates"),
