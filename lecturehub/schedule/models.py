@@ -61,7 +61,8 @@ class Session(db.Model):
     is_extra: Mapped[bool] = mapped_column(default=False)  # a one-off (专题讲座, 运动会 …)
     title: Mapped[str] = mapped_column(String(120), default="")  # for one-off sessions
     change_reason: Mapped[str] = mapped_column(Text, default="")
-    moved_from: Mapped[dt.datetime | None]
+    moved_from: Mapped[dt.datetime | None]  # the original start, kept across later moves
+    sequence: Mapped[int] = mapped_column(default=0)  # iCalendar SEQUENCE, bumped on changes
     created_at: Mapped[dt.datetime] = mapped_column(default=now)
 
     series: Mapped[Series] = relationship()
@@ -74,6 +75,21 @@ class Session(db.Model):
     @property
     def cancelled(self) -> bool:
         return self.status == "cancelled"
+
+    @property
+    def moved(self) -> bool:
+        return self.moved_from is not None
+
+    @property
+    def display_status(self) -> str:
+        """scheduled | moved | cancelled (what attendees see)."""
+        if self.cancelled:
+            return "cancelled"
+        return "moved" if self.moved else "scheduled"
+
+    @property
+    def label(self) -> str:
+        return self.title or self.series.name
 
 
 class Lecture(db.Model):
@@ -100,3 +116,7 @@ class Lecture(db.Model):
     @property
     def starts_at(self) -> dt.datetime:
         return self.session.starts_at
+
+    @property
+    def display_title(self) -> str:
+        return self.title or "（待定）"

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from lecturehub.auth import services as auth_services
 from lecturehub.auth.models import User
+from lecturehub.core import timeutil
+from lecturehub.core.errors import Conflict, NotFound, ServiceError
 from lecturehub.extensions import db
-from lecturehub.schedule.models import KIND_LECTURE, KIND_TRAINING, Series
+from lecturehub.schedule.generation import check_not_holiday, start_time_for
+from lecturehub.schedule.models import KIND_LECTURE, KIND_TRAINING, Series, Session
+
+STATUS_CANCELLED = "cancelled"
 
 DEFAULT_SERIES = [
     {
@@ -52,3 +59,203 @@ def list_series(active_only: bool = False) -> list[Series]:
     if active_only:
         query = query.where(Series.active.is_(True))
     return list(db.session.scalars(query))
+
+
+def get_series(series_id: int) -> Series:
+    series = db.session.get(Series, series_id)
+    if series is None:
+        raise NotFound("找不到该活动系列。", "series_not_found")
+    return series
+
+
+def lecture_series() -> Series | None:
+    """The series talks are given in (每周两课)."""
+    query = (
+        select(Series).where(Series.kind == KIND_LECTURE).order_by(Series.active.desc(), Series.id)
+    )
+    return db.session.scalars(query).first()
+
+
+def series_for(series_id: int | None) -> list[Series]:
+    return [get_series(series_id)] if series_id else list_series(active_only=True)
+
+
+# --- sessions -------------------------------------------------------------------------------
+
+
+def get_session(session_id: int) -> Session:
+    session = db.session.get(Session, session_id)
+    if session is None:
+        raise NotFound("找不到该活动。", "session_not_found")
+    return session
+
+
+def list_sessions(start: dt.date, end: dt.date, series_id: int | None = None,
+                  kind: str | None = None, active_only: bool = False) -> list[Session]:  # fmt: skip
+    query = (
+        select(Session).join(Series)
+        .where(Session.date.between(start, end))
+        .options(selectinload(Session.series), selectinload(Session.lecture))
+        .order_by(Session.starts_at, Session.id)
+    )  # fmt: skip
+    if series_id:
+        query = query.where(Session.series_id == series_id)
+    if kind:
+        query = query.where(Series.kind == kind)
+    if active_only:
+        query = query.where(Session.status != STATUS_CANCELLED)
+    return list(db.session.scalars(query))
+
+
+def next_session(kind: str, now: dt.datetime | None = None) -> Session | None:
+    """The next session of that kind that has not ended (cancelled ones too: they carry news)."""
+    now = now or timeutil.now()
+    for session in list_sessions(now.date(), now.date() + dt.timedelta(days=60), kind=kind):
+        if session.ends_at >= now and not (session.cancelled and session.is_extra):
+            return session
+    return None
+
+
+def default_deadline(starts_at: dt.datetime) -> dt.datetime:
+    """Courseware is due COURSEWARE_DEADLINE_DAYS before the talk at COURSEWARE_DEADLINE_TIME."""
+    days = int(current_app.config["COURSEWARE_DEADLINE_DAYS"])
+    hour, minute = (int(x) for x in str(current_app.config["COURSEWARE_DEADLINE_TIME"]).split(":"))
+    return dt.datetime.combine(starts_at.date() - dt.timedelta(days=days), dt.time(hour, minute))
+
+
+def _required_reason(reason: str | None) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("请填写原因，参加人员会看到它。", "missing_reason")
+    return reason
+
+
+def cancel_session(session: Session, reason: str, now: dt.datetime | None = None) -> Session:
+    reason = _required_reason(reason)
+    if session.cancelled:
+        raise Conflict("该活动已取消。", "already_cancelled")
+    if session.ends_at < (now or timeutil.now()):
+        raise ServiceError("已经举行的活动不能取消。", "session_past")
+    session.status, session.change_reason = STATUS_CANCELLED, reason
+    session.sequence += 1
+    db.session.commit()
+    return session
+
+
+def _check_move_target(session: Session, starts_at: dt.datetime) -> None:
+    others = db.session.scalars(
+        select(Session).where(
+            Session.series_id == session.series_id,
+            Session.id != session.id,
+            Session.date == starts_at.date(),
+        )
+    )
+    for other in others:
+        if not other.cancelled or other.starts_at == starts_at:
+            raise Conflict(
+                f"{session.series.name}在 {starts_at.date().isoformat()} 已有一场活动，"
+                "不能调整到同一天。", "session_clash",
+            )  # fmt: skip
+
+
+def move_session(session: Session, day: dt.date | None, at: dt.time | None, venue: str | None,
+                 reason: str, now: dt.datetime | None = None) -> Session:  # fmt: skip
+    """Move a session to a new date/time/venue; its talk (and deadline, if default) follows."""
+    reason = _required_reason(reason)
+    if day is None or at is None:
+        raise ServiceError("请填写新的日期和时间。", "missing_date")
+    if session.cancelled:
+        raise ServiceError("已取消的活动不能调整。", "session_cancelled")
+    starts_at = dt.datetime.combine(day, at)
+    if starts_at < (now or timeutil.now()):
+        raise ServiceError("不能调整到已经过去的时间。", "past_time")
+    check_not_holiday(day)
+    _check_move_target(session, starts_at)
+    lecture = session.lecture
+    if lecture is not None and lecture.deadline == default_deadline(session.starts_at):
+        lecture.deadline = default_deadline(starts_at)
+    if session.moved_from is None:
+        session.moved_from = session.starts_at
+    session.date, session.starts_at = day, starts_at
+    session.venue = (venue or "").strip() or session.venue
+    session.change_reason, session.sequence = reason, session.sequence + 1
+    db.session.commit()
+    return session
+
+
+def add_extra_session(series: Series, day: dt.date | None, at: dt.time | None, title: str,
+                      venue: str = "", duration_minutes: int | None = None) -> Session:  # fmt: skip
+    """A one-off session (专题讲座, 运动会 …) in a series, with its own title."""
+    title = (title or "").strip()
+    if not title:
+        raise ServiceError("请填写临时活动的名称。", "missing_title")
+    if day is None or at is None:
+        raise ServiceError("请填写日期和时间。", "missing_date")
+    duration = duration_minutes or series.duration_minutes
+    if not 5 <= duration <= 600:
+        raise ServiceError("时长须在 5 到 600 分钟之间。", "bad_duration")
+    starts_at = dt.datetime.combine(day, at)
+    clash = select(Session.id).where(Session.series_id == series.id, Session.starts_at == starts_at)
+    if db.session.scalar(clash) is not None:
+        raise Conflict("该系列在这个时间已有活动。", "session_clash")
+    session = Session(series=series, date=day, starts_at=starts_at, is_extra=True, title=title[:120],
+                      venue=(venue or "").strip() or series.venue, duration_minutes=duration)  # fmt: skip
+    db.session.add(session)
+    db.session.commit()
+    return session
+
+
+# --- series settings -----------------------------------------------------------------------
+
+SERIES_FIELDS = ("weekdays", "start_time", "summer_start_time", "summer_from", "summer_to",
+                 "duration_minutes", "venue", "leader", "department", "active")  # fmt: skip
+
+
+def _check_month_day(text: str, label: str) -> str:
+    try:
+        dt.datetime.strptime(f"2000-{text}", "%Y-%m-%d")
+    except (TypeError, ValueError) as exc:
+        raise ServiceError(f"{label}格式应为 MM-DD（如 05-01）。", "bad_season") from exc
+    return text
+
+
+def _clean_series_settings(values: dict) -> dict:
+    weekdays = sorted({int(d) for d in values["weekdays"]})
+    if not weekdays or any(not 0 <= d <= 6 for d in weekdays):
+        raise ServiceError("请至少选择一个星期几。", "bad_weekdays")
+    if values["start_time"] is None:
+        raise ServiceError("请填写开始时间。", "missing_time")
+    if not 5 <= int(values["duration_minutes"] or 0) <= 600:
+        raise ServiceError("时长须在 5 到 600 分钟之间。", "bad_duration")
+    venue = (values["venue"] or "").strip()
+    if not venue:
+        raise ServiceError("请填写地点。", "missing_venue")
+    cleaned = dict(values, weekdays=",".join(str(d) for d in weekdays), venue=venue[:120])
+    cleaned["summer_from"] = _check_month_day(values["summer_from"], "夏令时间开始日期")
+    cleaned["summer_to"] = _check_month_day(values["summer_to"], "夏令时间结束日期")
+    return cleaned
+
+
+def update_series(series: Series, now: dt.datetime | None = None, **values) -> int:
+    """Save a series' settings and apply them to its sessions not yet held.
+
+    Moved, one-off and past sessions keep their own time and venue. Returns how many sessions
+    changed. A weekday change only affects sessions generated from now on.
+    """
+    cleaned = _clean_series_settings({name: values.get(name) for name in SERIES_FIELDS})
+    for name, value in cleaned.items():
+        setattr(series, name, value)
+    changed = 0
+    future = select(Session).where(
+        Session.series_id == series.id, Session.starts_at > (now or timeutil.now()),
+        Session.moved_from.is_(None), Session.is_extra.is_(False),
+    )  # fmt: skip
+    for session in db.session.scalars(future):
+        starts_at = dt.datetime.combine(session.date, start_time_for(series, session.date))
+        new = (starts_at, series.venue, series.duration_minutes)
+        if new != (session.starts_at, session.venue, session.duration_minutes):
+            session.starts_at, session.venue, session.duration_minutes = new
+            session.sequence += 1
+            changed += 1
+    db.session.commit()
+    return changed

@@ -1,0 +1,214 @@
+"""排课 pages for 党政办 (admin): dashboard, generate, rotation, series settings, changes."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+
+from lecturehub.auth import services as auth_services
+from lecturehub.auth.forms import EmptyForm
+from lecturehub.core import timeutil
+from lecturehub.core.errors import ServiceError
+from lecturehub.core.security import role_required
+from lecturehub.extensions import db
+from lecturehub.schedule import feeds, lectures, rotation, services
+from lecturehub.schedule.forms import (
+    CancelForm,
+    ExtraSessionForm,
+    GenerateForm,
+    MoveForm,
+    RotationForm,
+    SeriesForm,
+)
+from lecturehub.schedule.generation import generate_sessions
+from lecturehub.schedule.views import bp
+
+
+def _refused(exc: ServiceError, template: str, **context):
+    db.session.rollback()
+    flash(exc.message, "danger")
+    return render_template(template, **context), 422
+
+
+@bp.route("/admin/schedule")
+@role_required("admin")
+def dashboard():
+    rows = lectures.dashboard()
+    return render_template("schedule/dashboard.html", rows=rows, feed_token=feeds.all_feed_token())
+
+
+@bp.route("/admin/schedule/generate", methods=["GET", "POST"])
+@role_required("admin")
+def generate():
+    form = GenerateForm()
+    form.series.choices = [(0, "全部系列")] + [(s.id, s.name) for s in services.list_series()]
+    result = None
+    if form.validate_on_submit():
+        try:
+            chosen = services.series_for(form.series.data or None)
+            result = generate_sessions(form.start.data, form.end.data, chosen)
+        except ServiceError as exc:
+            return _refused(exc, "schedule/generate.html", form=form, result=None)
+        flash(f"已新建 {len(result.created)} 场，跳过 {len(result.skipped)} 场。", "success")
+    elif request.method == "POST":
+        return render_template("schedule/generate.html", form=form, result=None), 422
+    return render_template("schedule/generate.html", form=form, result=result)
+
+
+def _rotation_form() -> RotationForm:
+    form = RotationForm()
+    departments = auth_services.list_departments(active_only=True)
+    form.departments.choices = [(d.id, d.name) for d in departments]
+    if request.method == "GET" and not form.departments.data:
+        form.departments.data = [d.id for d in departments]
+    return form
+
+
+@bp.route("/admin/schedule/rotation", methods=["GET", "POST"])
+@role_required("admin")
+def rotation_plan():
+    form = _rotation_form()
+    proposals = None
+    if form.validate_on_submit():
+        chosen = [auth_services.get_department(i) for i in form.departments.data]
+        try:
+            proposals = rotation.propose_rotation(chosen, form.start.data, form.end.data)
+        except ServiceError as exc:
+            return _refused(exc, "schedule/rotation.html", form=form, proposals=None, choices=[])
+    elif request.method == "POST":
+        return render_template("schedule/rotation.html", form=form, proposals=None, choices=[]), 422
+    return render_template("schedule/rotation.html", form=form, proposals=proposals,
+                           choices=auth_services.list_departments(active_only=True),
+                           empty=EmptyForm())  # fmt: skip
+
+
+def _assignments() -> dict[int, int | None]:
+    assignments = {}
+    for key, value in request.form.items():
+        if key.startswith("dept-") and key[5:].isdigit():
+            assignments[int(key[5:])] = int(value) if value.isdigit() and value != "0" else None
+    return assignments
+
+
+@bp.route("/admin/schedule/rotation/confirm", methods=["POST"])
+@role_required("admin")
+def confirm_rotation():
+    if not EmptyForm().validate_on_submit():
+        flash("页面已过期，请重新生成轮讲方案。", "danger")
+        return redirect(url_for("schedule.rotation_plan"))
+    try:
+        created = rotation.confirm_rotation(_assignments())
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return redirect(url_for("schedule.rotation_plan"))
+    flash(f"已确认轮讲安排，新建 {len(created)} 场讲学，请各部门确定讲课人。", "success")
+    return redirect(url_for("schedule.dashboard"))
+
+
+@bp.route("/admin/schedule/series")
+@role_required("admin")
+def series_list():
+    return render_template("schedule/series_list.html", series=services.list_series())
+
+
+def _fill_series_choices(form: SeriesForm) -> None:
+    form.leader.choices = [(0, "（未定）")] + [
+        (u.id, u.name) for u in auth_services.list_users(active_only=True)
+    ]
+    form.department.choices = [(0, "（未定）")] + [
+        (d.id, d.name) for d in auth_services.list_departments()
+    ]
+
+
+def _series_values(form: SeriesForm) -> dict:
+    values = {name: getattr(form, name).data for name in services.SERIES_FIELDS}
+    values["leader"] = auth_services.get_user(form.leader.data) if form.leader.data else None
+    values["department"] = auth_services.get_department(form.department.data)
+    return values
+
+
+@bp.route("/admin/schedule/series/<int:series_id>", methods=["GET", "POST"])
+@role_required("admin")
+def edit_series(series_id: int):
+    series = services.get_series(series_id)
+    form = SeriesForm(obj=series) if request.method == "GET" else SeriesForm()
+    _fill_series_choices(form)
+    if request.method == "GET":
+        form.weekdays.data = series.weekday_list
+        form.leader.data, form.department.data = series.leader_id or 0, series.department_id or 0
+    if form.validate_on_submit():
+        try:
+            changed = services.update_series(series, **_series_values(form))
+        except ServiceError as exc:
+            return _refused(exc, "schedule/series_form.html", form=form, series=series)
+        flash(f"已保存，{changed} 场尚未举行的活动已按新设置更新。", "success")
+        return redirect(url_for("schedule.series_list"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("schedule/series_form.html", form=form, series=series), status
+
+
+@bp.route("/admin/schedule/extra", methods=["GET", "POST"])
+@role_required("admin")
+def extra_session():
+    form = ExtraSessionForm()
+    form.series.choices = [(s.id, s.name) for s in services.list_series()]
+    if form.validate_on_submit():
+        try:
+            item = services.add_extra_session(services.get_series(form.series.data), form.date.data,
+                                              form.time.data, form.title.data, form.venue.data,
+                                              form.duration.data)  # fmt: skip
+        except ServiceError as exc:
+            return _refused(exc, "schedule/extra.html", form=form)
+        flash("已添加临时活动。", "success")
+        return redirect(url_for("schedule.session", session_id=item.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("schedule/extra.html", form=form), status
+
+
+@bp.route("/sessions/<int:session_id>/cancel", methods=["GET", "POST"])
+@role_required("admin")
+def cancel_session(session_id: int):
+    item = services.get_session(session_id)
+    form = CancelForm()
+    if form.validate_on_submit():
+        try:
+            services.cancel_session(item, form.reason.data)
+        except ServiceError as exc:
+            return _refused(exc, "schedule/change.html", form=form, session=item, action="cancel")
+        flash("已取消该活动，参加人员会看到取消原因。", "success")
+        return redirect(url_for("schedule.session", session_id=item.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("schedule/change.html", form=form, session=item, action="cancel"), status
+
+
+@bp.route("/sessions/<int:session_id>/move", methods=["GET", "POST"])
+@role_required("admin")
+def move_session(session_id: int):
+    item = services.get_session(session_id)
+    form = MoveForm(data={"date": item.date, "time": item.starts_at.time(), "venue": item.venue}
+                    if request.method == "GET" else None)  # fmt: skip
+    if form.validate_on_submit():
+        try:
+            services.move_session(item, form.date.data, form.time.data, form.venue.data,
+                                  form.reason.data, now=timeutil.now())  # fmt: skip
+        except ServiceError as exc:
+            return _refused(exc, "schedule/change.html", form=form, session=item, action="move")
+        flash("已调整该活动，参加人员会看到调整原因。", "success")
+        return redirect(url_for("schedule.session", session_id=item.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("schedule/change.html", form=form, session=item, action="move"), status
+
+
+@bp.route("/sessions/<int:session_id>/lecture", methods=["POST"])
+@role_required("admin")
+def add_lecture(session_id: int):
+    item = services.get_session(session_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            created = lectures.new_lecture(item)
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+            return redirect(url_for("schedule.session", session_id=item.id))
+        return redirect(url_for("schedule.edit_lecture", lecture_id=created.id))
+    return redirect(url_for("schedule.session", session_id=item.id))

@@ -1,0 +1,77 @@
+"""Forms of the schedule pages."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from lecturehub.auth.forms import MultiCheckboxField
+from lecturehub.core.timeutil import WEEKDAYS_ZH
+from lecturehub.schedule.models import CATEGORIES
+
+DATE_REQUIRED = DataRequired("请填写日期（YYYY-MM-DD）。")
+
+
+class GenerateForm(FlaskForm):
+    start = DateField("开始日期", validators=[DATE_REQUIRED])
+    end = DateField("结束日期", validators=[DATE_REQUIRED])
+    series = SelectField("系列", coerce=int, default=0)
+
+
+class RotationForm(FlaskForm):
+    start = DateField("开始日期", validators=[DATE_REQUIRED])
+    end = DateField("结束日期", validators=[DATE_REQUIRED])
+    departments = MultiCheckboxField("参加轮讲的部门和中心", coerce=int)
+
+
+class CancelForm(FlaskForm):
+    reason = StringField("取消原因", validators=[DataRequired("请填写原因。"), Length(max=500)])
+
+
+class MoveForm(FlaskForm):
+    date = DateField("新日期", validators=[DATE_REQUIRED])
+    time = TimeField("开始时间", validators=[DataRequired("请填写时间。")])
+    venue = StringField("地点", validators=[Length(max=120)])
+    reason = StringField("调整原因", validators=[DataRequired("请填写原因。"), Length(max=500)])
+
+
+class ExtraSessionForm(FlaskForm):
+    series = SelectField("所属系列", coerce=int)
+    title = StringField("名称（如 专题讲座、双拥运动会）",
+                        validators=[DataRequired("请填写名称。"), Length(max=120)])  # fmt: skip
+    date = DateField("日期", validators=[DATE_REQUIRED])
+    time = TimeField("开始时间", validators=[DataRequired("请填写时间。")])
+    duration = IntegerField("时长（分钟）", validators=[Optional(), NumberRange(5, 600)])
+    venue = StringField("地点（留空用系列的地点）", validators=[Length(max=120)])
+
+
+class LectureForm(FlaskForm):
+    title = StringField("题目", validators=[Length(max=200)])
+    speaker = SelectField("讲课人", coerce=int, default=0)
+    department = SelectField("负责部门", coerce=int, default=0)
+    category = SelectField("类别", choices=[("", "（未定）")] + [(c, c) for c in CATEGORIES])
+    abstract = TextAreaField("简介（支持 Markdown）", validators=[Length(max=5000)])
+    deadline = DateTimeLocalField("课件截止时间", format="%Y-%m-%dT%H:%M", validators=[Optional()])
+
+
+class SeriesForm(FlaskForm):
+    weekdays = MultiCheckboxField("星期", coerce=int, choices=list(enumerate(WEEKDAYS_ZH)))
+    start_time = TimeField("开始时间（冬令 / 全年）", validators=[DataRequired("请填写时间。")])
+    summer_start_time = TimeField("夏令开始时间（留空表示不区分季节）", validators=[Optional()])
+    summer_from = StringField("夏令时间起（MM-DD）", validators=[Length(max=5)])
+    summer_to = StringField("夏令时间止（MM-DD）", validators=[Length(max=5)])
+    duration_minutes = IntegerField("时长（分钟）", validators=[NumberRange(5, 600, "5–600 分钟")])
+    venue = StringField("地点", validators=[DataRequired("请填写地点。"), Length(max=120)])
+    leader = SelectField("牵头领导", coerce=int, default=0)
+    department = SelectField("责任单位", coerce=int, default=0)
+    active = BooleanField("启用", default=True)

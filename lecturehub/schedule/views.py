@@ -1,0 +1,202 @@
+"""Pages for everyone: calendar (list, week, month), a session, a talk, my talks, the feeds.
+
+The admin pages (排课) live in ``admin_views`` and register on this same ``bp``.
+"""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+import datetime as dt
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from lecturehub.auth import services as auth_services
+from lecturehub.core import timeutil
+from lecturehub.core.errors import ServiceError
+from lecturehub.core.security import public, role_required
+from lecturehub.schedule import feeds, lectures, services
+from lecturehub.schedule.forms import LectureForm
+
+bp = Blueprint("schedule", __name__)
+LIST_DAYS = 35
+
+
+def _day_arg(name: str = "date") -> dt.date:
+    return timeutil.parse_date(request.args.get(name)) or timeutil.today()
+
+
+def _by_day(sessions) -> dict[dt.date, list]:
+    days: dict[dt.date, list] = {}
+    for session in sessions:
+        days.setdefault(session.date, []).append(session)
+    return days
+
+
+@bp.route("/schedule")
+@role_required()
+def index():
+    start = _day_arg("from")
+    end = timeutil.parse_date(request.args.get("to")) or start + dt.timedelta(days=LIST_DAYS)
+    if end < start or (end - start).days > 366:
+        end = start + dt.timedelta(days=LIST_DAYS)
+    series_id = request.args.get("series", type=int)
+    sessions = services.list_sessions(start, end, series_id=series_id)
+    return render_template("schedule/list.html", days=_by_day(sessions), start=start, end=end,
+                           series=services.list_series(), series_id=series_id,
+                           next_start=end + dt.timedelta(days=1))  # fmt: skip
+
+
+@bp.route("/schedule/week")
+@role_required()
+def week():
+    day = _day_arg()
+    monday = day - dt.timedelta(days=day.weekday())
+    days = [monday + dt.timedelta(days=i) for i in range(7)]
+    sessions = _by_day(services.list_sessions(days[0], days[-1]))
+    return render_template("schedule/week.html", days=days, sessions=sessions,
+                           prev=monday - dt.timedelta(days=7), next=monday + dt.timedelta(days=7),
+                           today=timeutil.today())  # fmt: skip
+
+
+def _month_arg() -> dt.date:
+    raw = request.args.get("month") or ""
+    try:
+        return dt.datetime.strptime(raw, "%Y-%m").date()
+    except ValueError:
+        return timeutil.today().replace(day=1)
+
+
+@bp.route("/schedule/month")
+@role_required()
+def month():
+    first = _month_arg()
+    weeks = pycalendar.Calendar().monthdatescalendar(first.year, first.month)
+    sessions = _by_day(services.list_sessions(weeks[0][0], weeks[-1][-1]))
+    prev = (first - dt.timedelta(days=1)).replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    return render_template("schedule/month.html", first=first, weeks=weeks, sessions=sessions,
+                           prev=prev, next=following, today=timeutil.today())  # fmt: skip
+
+
+@bp.route("/sessions/<int:session_id>")
+@role_required()
+def session(session_id: int):
+    item = services.get_session(session_id)
+    return render_template("schedule/session.html", session=item)
+
+
+@bp.route("/lectures/<int:lecture_id>")
+@role_required()
+def lecture(lecture_id: int):
+    item = lectures.get_lecture(lecture_id)
+    status = lectures.courseware_status([item])[item.id]
+    return render_template("schedule/lecture.html", lecture=item, courseware=status,
+                           can_edit=lectures.can_edit(current_user, item))  # fmt: skip
+
+
+def _fill_lecture_choices(form: LectureForm, lecture) -> None:
+    users = auth_services.list_users(active_only=True)
+    if lecture.department is not None:  # the department's own people first
+        users.sort(key=lambda u: u.department_id != lecture.department_id)
+    form.speaker.choices = [(0, "（未定）")] + [
+        (u.id, f"{u.name}（{u.department.name if u.department else '—'}）") for u in users
+    ]
+    form.department.choices = [(0, "（未定）")] + [
+        (d.id, d.name) for d in auth_services.list_departments(active_only=True)
+    ]
+
+
+def _lecture_changes(form: LectureForm, lecture) -> dict:
+    changes = {
+        "title": form.title.data,
+        "speaker": auth_services.get_user(form.speaker.data) if form.speaker.data else None,
+        "category": form.category.data,
+        "abstract": form.abstract.data,
+    }
+    if current_user.has_role("admin"):
+        changes["department"] = auth_services.get_department(form.department.data)
+        changes["deadline"] = form.deadline.data
+    return changes
+
+
+@bp.route("/lectures/<int:lecture_id>/edit", methods=["GET", "POST"])
+@role_required()
+def edit_lecture(lecture_id: int):
+    item = lectures.get_lecture(lecture_id)
+    if not lectures.can_edit(current_user, item):
+        abort(403)
+    form = LectureForm(obj=item) if request.method == "GET" else LectureForm()
+    _fill_lecture_choices(form, item)
+    if request.method == "GET":
+        form.speaker.data, form.department.data = item.speaker_id or 0, item.department_id or 0
+        form.abstract.data = item.abstract_md
+    if form.validate_on_submit():
+        try:
+            lectures.update_lecture(item, _lecture_changes(form, item), by=current_user)
+        except ServiceError as exc:
+            services.db.session.rollback()
+            flash(exc.message, "danger")
+            return render_template("schedule/lecture_form.html", form=form, lecture=item), 422
+        flash("讲学信息已保存。", "success")
+        return redirect(url_for("schedule.lecture", lecture_id=item.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("schedule/lecture_form.html", form=form, lecture=item), status
+
+
+@bp.route("/my/talks")
+@role_required()
+def my_talks():
+    talks = lectures.talks_of(current_user)
+    now = timeutil.now()
+    upcoming = [t for t in talks if t.session.ends_at >= now]
+    past = [t for t in talks if t.session.ends_at < now][::-1]
+    statuses = lectures.courseware_status(talks)
+    return render_template("schedule/my_talks.html", upcoming=upcoming, past=past,
+                           statuses=statuses, now=now)  # fmt: skip
+
+
+# --- iCalendar feeds ------------------------------------------------------------------------
+
+
+def _ics(body: bytes, filename: str) -> Response:
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+def _session_url(item) -> str:
+    return url_for("schedule.session", session_id=item.id, _external=True)
+
+
+@bp.route("/schedule/calendar.ics")
+@role_required()
+def feed():
+    body = feeds.build_calendar(feeds.feed_sessions(), "我的业务我来讲 · 全部活动",
+                                url_for_session=_session_url)  # fmt: skip
+    return _ics(body, "lecturehub.ics")
+
+
+@bp.route("/calendar/all/<token>.ics")
+@public
+def all_feed(token: str):
+    if not feeds.check_all_feed_token(token):
+        abort(404)
+    body = feeds.build_calendar(feeds.feed_sessions(), "我的业务我来讲 · 全部活动",
+                                url_for_session=_session_url)  # fmt: skip
+    return _ics(body, "lecturehub.ics")
+
+
+@bp.route("/calendar/<token>.ics")
+@public
+def my_feed(token: str):
+    user = auth_services.user_by_feed_token(token)
+    if user is None:
+        abort(404)
+    body = feeds.build_calendar(feeds.feed_sessions(), f"我的业务我来讲 · {user.name}",
+                                own_lectures=lectures.talks_of(user), url_for_session=_session_url)  # fmt: skip
+    return _ics(body, "my-lecturehub.ics")
+
+
+from lecturehub.schedule import admin_views  # noqa: E402, F401  (registers the admin pages on bp)
