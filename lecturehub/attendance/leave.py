@@ -1,0 +1,188 @@
+"""Leave (请假): asked of the series' lead leader by the end of the day before the session.
+
+A later request is still accepted but marked late (逾期) so the leader sees it. Only the lead
+leader of that series decides (an admin may record leave on someone's behalf, not decide it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from lecturehub.attendance.models import (
+    LEAVE_APPROVED,
+    LEAVE_PENDING,
+    LEAVE_REFUSED,
+    LEAVE_TYPES,
+    LEAVE_WITHDRAWN,
+    LeaveRequest,
+)  # fmt: skip
+from lecturehub.attendance.services import leads, sessions_between, user_dict
+from lecturehub.auth.models import User
+from lecturehub.core.errors import Conflict, Forbidden, NotFound, ServiceError
+from lecturehub.core.security import has_role
+from lecturehub.core.timeutil import iso
+from lecturehub.core.timeutil import now as local_now
+from lecturehub.extensions import db
+from lecturehub.schedule.models import Series, Session
+
+MAX_DAYS = 366
+OPEN_STATUSES = (LEAVE_PENDING, LEAVE_APPROVED)
+
+
+def get_leave(leave_id: int) -> LeaveRequest:
+    leave = db.session.get(LeaveRequest, leave_id)
+    if leave is None:
+        raise NotFound("找不到该请假申请。", "leave_not_found")
+    return leave
+
+
+def covered_sessions(leave: LeaveRequest) -> list[Session]:
+    sessions = sessions_between(leave.date_from, leave.date_to, leave.series)
+    return [s for s in sessions if leave.covers(s)]
+
+
+def deadline_for(day: dt.date) -> dt.datetime:
+    """The cutoff for a session on ``day``: the end of the day before (提前一天)."""
+    return dt.datetime.combine(day, dt.time.min)
+
+
+def _dates_for(series: Series, session: Session | None, date_from, date_to,
+               now: dt.datetime) -> tuple[dt.date, dt.date]:  # fmt: skip
+    if session is not None:
+        if session.series_id != series.id:
+            raise ServiceError("所选场次不属于该系列。", "wrong_series")
+        if session.cancelled:
+            raise ServiceError("该场次已取消，无需请假。", "session_cancelled")
+        if session.starts_at <= now:
+            raise ServiceError("该场次已开始或已结束，不能再请假。", "leave_past")
+        return session.date, session.date
+    if not isinstance(date_from, dt.date) or not isinstance(date_to, dt.date):
+        raise ServiceError("请选择请假的场次，或填写起止日期。", "missing_dates")
+    if date_to < date_from:
+        raise ServiceError("结束日期不能早于开始日期。", "bad_dates")
+    if date_to < now.date():
+        raise ServiceError("不能为已经过去的日期请假。", "leave_past")
+    if (date_to - date_from).days >= MAX_DAYS:
+        raise ServiceError("请假时段不能超过一年。", "bad_dates")
+    return date_from, date_to
+
+
+def _check_who(user: User, by: User) -> None:
+    if by.id != user.id and not has_role(by, "admin"):
+        raise Forbidden("只有管理员可以代他人登记请假。", "forbidden")
+
+
+def _check_overlap(user: User, series: Series, date_from: dt.date, date_to: dt.date) -> None:
+    query = select(LeaveRequest).where(
+        LeaveRequest.user_id == user.id, LeaveRequest.series_id == series.id,
+        LeaveRequest.status.in_(OPEN_STATUSES),
+        LeaveRequest.date_from <= date_to, LeaveRequest.date_to >= date_from,
+    )  # fmt: skip
+    if db.session.scalar(query.limit(1)) is not None:
+        raise Conflict("该时段已有请假申请（待审批或已批准），请勿重复提交。", "leave_overlap")
+
+
+def _is_late(leave: LeaveRequest, now: dt.datetime) -> bool:
+    upcoming = [s for s in covered_sessions(leave) if s.starts_at > now]
+    first_day = upcoming[0].date if upcoming else leave.date_from
+    return now >= deadline_for(first_day)
+
+
+def request_leave(user: User, series: Series, leave_type: str, reason: str, *,
+                  session: Session | None = None, date_from: dt.date | None = None,
+                  date_to: dt.date | None = None, by: User | None = None,
+                  now: dt.datetime | None = None) -> LeaveRequest:  # fmt: skip
+    """Ask for leave from one session or a date range of a series (validated before writing)."""
+    now, by = now or local_now(), by or user
+    _check_who(user, by)
+    if leave_type not in LEAVE_TYPES:
+        raise ServiceError(f"请假类型只能是 {'、'.join(LEAVE_TYPES)}。", "bad_leave_type")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("请填写请假事由。", "reason_required")
+    first, last = _dates_for(series, session, date_from, date_to, now)
+    _check_overlap(user, series, first, last)
+    leave = LeaveRequest(user_id=user.id, series_id=series.id, session_id=session.id if session else None,
+                         user=user, series=series, session=session, date_from=first, date_to=last,
+                         leave_type=leave_type, reason=reason[:1000], created_at=now,
+                         created_by_id=by.id)  # fmt: skip
+    leave.late = _is_late(leave, now)
+    db.session.add(leave)
+    db.session.commit()
+    return leave
+
+
+def decide(leave: LeaveRequest, by: User, approve: bool, comment: str = "",
+           now: dt.datetime | None = None) -> LeaveRequest:  # fmt: skip
+    """Approve or refuse: only the lead leader (牵头领导) of that series."""
+    if not leads(by, leave.series):
+        leader = leave.series.leader.name if leave.series.leader else "牵头领导"
+        raise Forbidden(f"只有“{leave.series.name}”的牵头领导（{leader}）可以审批此请假。",
+                        "not_series_leader")  # fmt: skip
+    if leave.status != LEAVE_PENDING:
+        raise Conflict(f"该请假申请已处理（{leave.status_label}）。", "already_decided")
+    leave.status = LEAVE_APPROVED if approve else LEAVE_REFUSED
+    leave.decided_by_id, leave.decided_at = by.id, now or local_now()
+    leave.decision_comment = (comment or "").strip()[:1000]
+    db.session.commit()
+    return leave
+
+
+def withdraw(leave: LeaveRequest, by: User, now: dt.datetime | None = None) -> LeaveRequest:
+    """The cadre (or an admin) withdraws a request before its first session starts."""
+    now = now or local_now()
+    if by.id != leave.user_id and not has_role(by, "admin"):
+        raise Forbidden("只能撤回自己的请假申请。", "forbidden")
+    if leave.status not in OPEN_STATUSES:
+        raise Conflict(f"该请假申请{leave.status_label}，不能撤回。", "not_withdrawable")
+    if any(s.starts_at <= now for s in covered_sessions(leave)):
+        raise ServiceError("请假所涉场次已开始，不能撤回。", "leave_started")
+    leave.status, leave.withdrawn_at = LEAVE_WITHDRAWN, now
+    db.session.commit()
+    return leave
+
+
+def pending_for(leader: User) -> list[LeaveRequest]:
+    """Requests awaiting this lead leader's decision, oldest first."""
+    query = (
+        select(LeaveRequest).join(Series)
+        .where(Series.leader_id == leader.id, LeaveRequest.status == LEAVE_PENDING)
+        .order_by(LeaveRequest.date_from, LeaveRequest.id)
+    )  # fmt: skip
+    return list(db.session.scalars(query))
+
+
+def decided_by(leader: User, limit: int = 30) -> list[LeaveRequest]:
+    query = (
+        select(LeaveRequest).where(LeaveRequest.decided_by_id == leader.id)
+        .order_by(LeaveRequest.decided_at.desc()).limit(limit)
+    )  # fmt: skip
+    return list(db.session.scalars(query))
+
+
+def leaves_of(user: User, limit: int = 50) -> list[LeaveRequest]:
+    query = (
+        select(LeaveRequest).where(LeaveRequest.user_id == user.id)
+        .order_by(LeaveRequest.date_from.desc(), LeaveRequest.id.desc()).limit(limit)
+    )  # fmt: skip
+    return list(db.session.scalars(query))
+
+
+def all_leaves(date_from: dt.date, date_to: dt.date) -> list[LeaveRequest]:
+    query = (
+        select(LeaveRequest).where(LeaveRequest.date_from <= date_to, LeaveRequest.date_to >= date_from)
+        .order_by(LeaveRequest.date_from, LeaveRequest.id)
+    )  # fmt: skip
+    return list(db.session.scalars(query))
+
+
+def leave_dict(leave: LeaveRequest) -> dict:
+    return {
+        "id": leave.id, "user": user_dict(leave.user), "series": leave.series_id,
+        "session": leave.session_id, "from": leave.date_from.isoformat(),
+        "to": leave.date_to.isoformat(), "type": leave.leave_type, "reason": leave.reason,
+        "status": leave.status, "late": leave.late, "created_at": iso(leave.created_at),
+        "decided_at": iso(leave.decided_at), "comment": leave.decision_comment,
+    }  # fmt: skip

@@ -1,0 +1,163 @@
+"""Pages of the lead leader and admins: sign-in screen, roll call, corrections, the session
+record and its 签到表, the leave queue and "my series"."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import quote
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from lecturehub.attendance import exports, records, rollcall, services
+from lecturehub.attendance import leave as leave_service
+from lecturehub.attendance.forms import CorrectionForm, DecisionForm
+from lecturehub.attendance.models import PENDING, RECORD_STATUSES, STATUS_LABELS
+from lecturehub.attendance.presenters import screen_state, window_state
+from lecturehub.attendance.views import bp
+from lecturehub.auth import services as auth_services
+from lecturehub.auth.forms import EmptyForm
+from lecturehub.core.errors import ServiceError
+from lecturehub.core.security import role_required
+from lecturehub.core.timeutil import now, today
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _managed(session_id: int):
+    session = services.get_session(session_id)
+    services.require_manage(current_user, session)
+    return session
+
+
+def _viewed(session_id: int):
+    session = services.get_session(session_id)
+    services.require_view(current_user, session)
+    return session
+
+
+@bp.route("/sessions/<int:session_id>/signin-screen")
+@role_required("admin", "leader")
+def signin_screen(session_id: int):
+    session = _managed(session_id)
+    return render_template("attendance/screen.html", session=session,
+                           state=screen_state(session, now()))  # fmt: skip
+
+
+@bp.route("/sessions/<int:session_id>/roll-call", methods=["GET", "POST"])
+@role_required("admin", "leader")
+def roll_call(session_id: int):
+    session = _managed(session_id)
+    if request.method == "POST" and EmptyForm().validate_on_submit():
+        marks = {int(key[5:]): value for key, value in request.form.items()
+                 if key.startswith("mark-") and key[5:].isdigit() and value}  # fmt: skip
+        try:
+            count = rollcall.roll_call(session, marks, current_user)
+            flash(f"已记录 {count} 人。", "success")
+            return redirect(url_for("attendance.roll_call", session_id=session.id))
+        except ServiceError as exc:
+            flash(exc.message, "danger")
+    sheet = records.session_sheet(session)
+    return render_template("attendance/roll_call.html", session=session, sheet=sheet, empty=EmptyForm(),
+                           state=window_state(session, now()), PENDING=PENDING,
+                           statuses=RECORD_STATUSES)  # fmt: skip
+
+
+@bp.route("/sessions/<int:session_id>/roll-call/all-present", methods=["POST"])
+@role_required("admin", "leader")
+def all_present(session_id: int):
+    session = _managed(session_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            count = rollcall.mark_all_present(session, current_user)
+            flash(f"已将 {count} 人记为出勤。", "success")
+        except ServiceError as exc:
+            flash(exc.message, "danger")
+    return redirect(url_for("attendance.roll_call", session_id=session.id))
+
+
+@bp.route("/sessions/<int:session_id>/records/<int:user_id>/correct", methods=["GET", "POST"])
+@role_required("admin", "leader")
+def correct(session_id: int, user_id: int):
+    session = _managed(session_id)
+    person = auth_services.get_user(user_id)
+    form = CorrectionForm()
+    cell = records.Ledger([session], [person]).cell(session, person, now())
+    if form.validate_on_submit():
+        try:
+            rollcall.correct(session, person, form.status.data, form.late_minutes.data or 0,
+                             form.reason.data, current_user)  # fmt: skip
+            flash(f"已更正 {person.name} 的记录。", "success")
+            return redirect(url_for("attendance.session_record", session_id=session.id))
+        except ServiceError as exc:
+            flash(exc.message, "danger")
+            return render_template("attendance/correct.html", session=session, person=person,
+                                   form=form, cell=cell), exc.status  # fmt: skip
+    return render_template("attendance/correct.html", session=session, person=person, form=form,
+                           cell=cell)  # fmt: skip
+
+
+@bp.route("/sessions/<int:session_id>/attendance")
+@role_required("admin", "leader", "inspector")
+def session_record(session_id: int):
+    session = _viewed(session_id)
+    sheet = records.session_sheet(session)
+    return render_template("attendance/session.html", session=session, sheet=sheet,
+                           summary=exports.sheet_summary(sheet), labels=STATUS_LABELS,
+                           can_manage=services.can_manage(current_user, session))  # fmt: skip
+
+
+def _download(data: bytes, mimetype: str, filename: str) -> Response:
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@bp.route("/sessions/<int:session_id>/signin-sheet.xlsx")
+@role_required("admin", "leader", "inspector")
+def signin_sheet_xlsx(session_id: int):
+    sheet = records.session_sheet(_viewed(session_id))
+    return _download(exports.session_workbook(sheet), XLSX, exports.sheet_title(sheet) + ".xlsx")
+
+
+@bp.route("/sessions/<int:session_id>/signin-sheet.csv")
+@role_required("admin", "leader", "inspector")
+def signin_sheet_csv(session_id: int):
+    sheet = records.session_sheet(_viewed(session_id))
+    return _download(exports.session_csv(sheet), "text/csv; charset=utf-8",
+                     exports.sheet_title(sheet) + ".csv")  # fmt: skip
+
+
+@bp.route("/attendance/leave/queue")
+@role_required("leader")
+def leave_queue():
+    return render_template("attendance/leave_queue.html", pending=leave_service.pending_for(current_user),
+                           decided=leave_service.decided_by(current_user),
+                           led=services.led_series(current_user))  # fmt: skip
+
+
+@bp.route("/attendance/leave/<int:leave_id>/decide", methods=["POST"])
+@role_required("leader")
+def decide_leave(leave_id: int):
+    leave = leave_service.get_leave(leave_id)
+    form = DecisionForm()
+    if form.validate_on_submit():
+        try:
+            approve = form.decision.data == "approve"
+            leave_service.decide(leave, current_user, approve, form.comment.data)
+            flash(f"已{'批准' if approve else '不批准'} {leave.user.name} 的请假。", "success")
+        except ServiceError as exc:
+            if exc.status == 403:
+                raise
+            flash(exc.message, "danger")
+    return redirect(url_for("attendance.leave_queue"))
+
+
+@bp.route("/attendance/my-series")
+@role_required("leader")
+def my_series():
+    led = services.led_series(current_user)
+    start, end = today() - dt.timedelta(days=35), today() + dt.timedelta(days=7)
+    sessions = [s for series in led for s in services.sessions_between(start, end, series)]
+    sheets = records.session_sheets(sorted(sessions, key=lambda s: s.starts_at, reverse=True))
+    return render_template("attendance/my_series.html", led=led, sheets=sheets)

@@ -1,0 +1,62 @@
+"""Reporting periods: "2026-11" (month), "2026-Q4" (quarter), "2026" (year). Pure module."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+QUARTERS_ZH = ["第一季度", "第二季度", "第三季度", "第四季度"]
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")
+_YEAR = re.compile(r"^(\d{4})$")
+
+
+@dataclass(frozen=True)
+class Period:
+    key: str
+    label: str  # 2026年11月 / 2026年第四季度 / 2026年
+    date_from: dt.date
+    date_to: dt.date
+
+    @property
+    def range_label(self) -> str:
+        a, b = self.date_from, self.date_to
+        return f"{a.year}年{a.month}月{a.day}日至{b.year}年{b.month}月{b.day}日"
+
+
+def month(year: int, number: int) -> Period:
+    last = calendar.monthrange(year, number)[1]
+    return Period(f"{year}-{number:02d}", f"{year}年{number}月", dt.date(year, number, 1),
+                  dt.date(year, number, last))  # fmt: skip
+
+
+def quarter(year: int, number: int) -> Period:
+    first = month(year, 3 * number - 2)
+    last = month(year, 3 * number)
+    return Period(f"{year}-Q{number}", f"{year}年{QUARTERS_ZH[number - 1]}", first.date_from,
+                  last.date_to)  # fmt: skip
+
+
+def year(number: int) -> Period:
+    return Period(str(number), f"{number}年", dt.date(number, 1, 1), dt.date(number, 12, 31))
+
+
+def parse(text: str | None, today: dt.date) -> Period:
+    """A period from its key; anything unreadable gives the current month."""
+    text = (text or "").strip()
+    if (m := _MONTH.match(text)) and 1 <= int(m.group(2)) <= 12:
+        return month(int(m.group(1)), int(m.group(2)))
+    if m := _QUARTER.match(text):
+        return quarter(int(m.group(1)), int(m.group(2)))
+    if m := _YEAR.match(text):
+        return year(int(m.group(1)))
+    return month(today.year, today.month)
+
+
+def choices(today: dt.date) -> list[Period]:
+    """This year's months so far, its quarters so far and the year, for a select box."""
+    months = [month(today.year, m) for m in range(today.month, 0, -1)]
+    quarters = [quarter(today.year, q) for q in range((today.month - 1) // 3 + 1, 0, -1)]
+    return months + quarters + [year(today.year), year(today.year - 1)]

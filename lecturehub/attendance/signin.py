@@ -1,0 +1,154 @@
+"""QR sign-in (签到): rotating signed tokens, the sign-in window, one record per person.
+
+The screen shows a QR code for the current time slot (QR_ROTATE_SECONDS). Its token is an
+itsdangerous signature of {session, slot}, timestamped at the slot's start, so it is the same
+for the whole slot and expires QR_TOKEN_MAX_AGE seconds after the slot began: a photo sent
+home stops working within a minute. Times are passed in (``now``), never read inside helpers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import segno
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from lecturehub.attendance.models import ABSENT, LATE, PRESENT, AttendanceRecord
+from lecturehub.attendance.services import window
+from lecturehub.auth.models import User
+from lecturehub.core.errors import ServiceError
+from lecturehub.core.timeutil import aware
+from lecturehub.core.timeutil import now as local_now
+from lecturehub.extensions import db
+from lecturehub.schedule.models import Session
+
+SALT = "lecturehub.attendance.checkin"
+RETRIES = 6
+
+
+class _ClockSigner(TimestampSigner):
+    """A timestamp signer whose clock is given, so tokens are stable per slot and testable."""
+
+    def __init__(self, *args, clock: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.clock = clock
+
+    def get_timestamp(self) -> int:
+        return self.clock
+
+
+def _serializer(clock: int) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT,
+                                  signer=_ClockSigner, signer_kwargs={"clock": clock})  # fmt: skip
+
+
+def _epoch(moment: dt.datetime) -> int:
+    return int(aware(moment).timestamp())
+
+
+def rotate_seconds() -> int:
+    return int(current_app.config["QR_ROTATE_SECONDS"])
+
+
+def make_token(session: Session, now: dt.datetime | None = None) -> str:
+    """The token of the current time slot (the same for every call within the slot)."""
+    slot = _epoch(now or local_now()) // rotate_seconds()
+    return _serializer(slot * rotate_seconds()).dumps({"s": session.id, "t": slot})
+
+
+def read_token(token: str, session: Session, now: dt.datetime) -> None:
+    """Accept a token of this session signed at most QR_TOKEN_MAX_AGE seconds ago."""
+    max_age = int(current_app.config["QR_TOKEN_MAX_AGE"])
+    try:
+        payload = _serializer(_epoch(now)).loads(str(token or ""), max_age=max_age)
+    except SignatureExpired as exc:
+        raise ServiceError("二维码已过期，请扫描现场屏幕上的最新二维码。", "token_expired") from exc
+    except BadSignature as exc:
+        raise ServiceError("二维码无效，请扫描现场屏幕上的二维码。", "token_invalid") from exc
+    if not isinstance(payload, dict) or payload.get("s") != session.id:
+        raise ServiceError(
+            "该二维码不属于本场次，请扫描本场次现场屏幕上的二维码。", "token_wrong_session"
+        )
+
+
+def qr_svg(url: str) -> str:
+    """The QR code of ``url`` as inline SVG (sized by CSS through its viewBox)."""
+    return segno.make(url, error="m").svg_inline(scale=1, border=2, omitsize=True)
+
+
+def lateness(session: Session, at: dt.datetime) -> tuple[str, int]:
+    """Present up to the first full minute after the start; then late by whole minutes."""
+    minutes = int((at - session.starts_at).total_seconds() // 60)
+    return (LATE, minutes) if minutes >= 1 else (PRESENT, 0)
+
+
+def check_window(session: Session, now: dt.datetime) -> None:
+    if session.cancelled:
+        raise ServiceError("该场次已取消，无需签到。", "session_cancelled")
+    opens, closes = window(session)
+    if now < opens:
+        raise ServiceError(f"签到尚未开始，{opens:%m月%d日 %H:%M} 开放签到。", "signin_not_open")
+    if now >= closes:
+        raise ServiceError(
+            f"签到已于 {closes:%H:%M} 结束。如确实到场，请联系牵头领导更正记录。", "signin_closed"
+        )
+
+
+def find_record(session_id: int, user_id: int) -> AttendanceRecord | None:
+    query = select(AttendanceRecord).where(
+        AttendanceRecord.session_id == session_id, AttendanceRecord.user_id == user_id
+    )
+    return db.session.scalar(query)
+
+
+def check_in(session: Session, user: User, token: str,
+             now: dt.datetime | None = None) -> tuple[AttendanceRecord, bool]:  # fmt: skip
+    """Sign ``user`` in with a QR token: (record, already). A repeat changes nothing."""
+    now = now or local_now()
+    read_token(token, session, now)
+    check_window(session, now)
+    return record_signin(session, user, now)
+
+
+def record_signin(session: Session, user: User, now: dt.datetime) -> tuple[AttendanceRecord, bool]:
+    existing = find_record(session.id, user.id)
+    if existing is not None and existing.status != ABSENT:
+        return existing, True
+    status, minutes = lateness(session, now)
+    if existing is not None:  # marked absent at roll call, then arrived and scanned
+        from lecturehub.attendance.rollcall import apply_change
+
+        apply_change(existing, status, minutes, by=user, reason="本人到场扫码签到", now=now)
+        existing.checked_in_at = now
+        db.session.commit()
+        return existing, False
+    return _insert(session.id, user.id, status, minutes, now)
+
+
+def _insert(session_id: int, user_id: int, status: str, minutes: int,
+            now: dt.datetime) -> tuple[AttendanceRecord, bool]:  # fmt: skip
+    """Insert in a short transaction; a concurrent duplicate is "already"; a locked database
+    is retried (SQLite under a crowd of scans)."""
+    for attempt in range(RETRIES):
+        try:
+            record = AttendanceRecord(session_id=session_id, user_id=user_id, status=status,
+                                      late_minutes=minutes, checked_in_at=now, method="qr")  # fmt: skip
+            db.session.add(record)
+            db.session.commit()
+            return record, False
+        except IntegrityError:
+            db.session.rollback()
+            existing = find_record(session_id, user_id)
+            if existing is None:
+                raise
+            return existing, True
+        except OperationalError as exc:
+            db.session.rollback()
+            if "locked" not in str(exc).lower() or attempt == RETRIES - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")  # pragma: no cover

@@ -1,0 +1,128 @@
+"""Pages every cadre uses: my attendance, asking for leave, the phone sign-in page.
+
+The lead leader's and admin's pages are in ``manage_views``; the 督查 pages in
+``audit_views``; both add their routes to this blueprint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from lecturehub.attendance import leave as leave_service
+from lecturehub.attendance import periods, records, services, signin
+from lecturehub.attendance.exemptions import active_exemptions
+from lecturehub.attendance.forms import LeaveForm
+from lecturehub.auth import services as auth_services
+from lecturehub.auth.forms import EmptyForm
+from lecturehub.core.errors import ServiceError
+from lecturehub.core.security import has_role, role_required
+from lecturehub.core.timeutil import WEEKDAYS_ZH, now, today
+from lecturehub.schedule import services as schedule_services
+
+bp = Blueprint("attendance", __name__)
+UPCOMING_DAYS = 45
+
+
+@bp.route("/attendance")
+@role_required()
+def mine():
+    period = periods.parse(request.args.get("period"), today())
+    history = records.user_history(current_user, period.date_from, period.date_to)
+    counts = records.Counts()
+    for _session, cell in history:
+        counts.add(cell.status)
+    year_absences = records.absences_in_year(today().year, [current_user]).get(current_user.id, [])
+    return render_template(
+        "attendance/mine.html", period=period, choices=periods.choices(today()), history=history,
+        counts=counts, year_absences=year_absences, flag_count=records.flag_count(),
+        leaves=leave_service.leaves_of(current_user), empty=EmptyForm(),
+        exemptions=active_exemptions(current_user, today()),
+    )  # fmt: skip
+
+
+def session_label(session) -> str:
+    return (f"{session.series.name} {session.date.month}月{session.date.day}日"
+            f"（{WEEKDAYS_ZH[session.date.weekday()]}）{session.starts_at:%H:%M}")  # fmt: skip
+
+
+def _fill_leave_choices(form: LeaveForm) -> None:
+    form.series.choices = [(s.id, s.name) for s in schedule_services.list_series(active_only=True)]
+    upcoming = services.sessions_between(today(), today() + dt.timedelta(days=UPCOMING_DAYS))
+    form.session.choices = [(0, "按日期范围请假（如出差多天）")] + [
+        (s.id, session_label(s)) for s in upcoming if s.starts_at > now()
+    ]
+    if has_role(current_user, "admin"):
+        users = services.active_users()
+        form.user.choices = [(0, f"本人（{current_user.name}）")] + [(u.id, u.name) for u in users]
+    else:
+        form.user.choices = [(0, current_user.name)]
+
+
+def _submit_leave(form: LeaveForm):
+    person = current_user
+    if form.user.data and has_role(current_user, "admin"):
+        person = auth_services.get_user(form.user.data)
+    session = services.get_session(form.session.data) if form.session.data else None
+    series = session.series if session else services.get_series(form.series.data)
+    return leave_service.request_leave(
+        person, series, form.leave_type.data, form.reason.data, session=session,
+        date_from=form.date_from.data, date_to=form.date_to.data, by=current_user,
+    )  # fmt: skip
+
+
+@bp.route("/attendance/leave/new", methods=["GET", "POST"])
+@role_required()
+def new_leave():
+    form = LeaveForm()
+    _fill_leave_choices(form)
+    if request.method == "GET" and request.args.get("session", "").isdigit():
+        form.session.data = int(request.args["session"])
+    if form.validate_on_submit():
+        try:
+            leave = _submit_leave(form)
+        except ServiceError as exc:
+            flash(exc.message, "danger")
+            return render_template("attendance/leave_form.html", form=form), exc.status
+        message = "请假申请已提交，等待牵头领导审批。"
+        if leave.late:
+            message += "（已过“提前一天”的期限，标记为逾期）"
+        flash(message, "warning" if leave.late else "success")
+        return redirect(url_for("attendance.mine"))
+    status = 422 if form.errors else 200
+    return render_template("attendance/leave_form.html", form=form), status
+
+
+@bp.route("/attendance/leave/<int:leave_id>/withdraw", methods=["POST"])
+@role_required()
+def withdraw_leave(leave_id: int):
+    leave = leave_service.get_leave(leave_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            leave_service.withdraw(leave, current_user)
+            flash("请假申请已撤回。", "info")
+        except ServiceError as exc:
+            flash(exc.message, "danger")
+    return redirect(url_for("attendance.mine"))
+
+
+@bp.route("/checkin/<int:session_id>", methods=["GET", "POST"])
+@role_required()
+def checkin(session_id: int):
+    """The page a phone opens from the QR code; its script posts the token to the API.
+    Without JavaScript, the button posts the same token here."""
+    session = services.get_session(session_id)
+    token = request.values.get("t", "")
+    result, error = None, None
+    if request.method == "POST" and EmptyForm().validate_on_submit():
+        try:
+            result = signin.check_in(session, current_user, token)
+        except ServiceError as exc:
+            error = exc.message
+    return render_template("attendance/checkin.html", session=session, token=token, result=result,
+                           error=error, label=session_label(session))  # fmt: skip
+
+
+from lecturehub.attendance import audit_views, manage_views  # noqa: E402,F401  (routes on bp)

@@ -1,0 +1,137 @@
+"""QR sign-in: the window, lateness, the rotating token, one record per person."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from lecturehub.attendance import signin
+from lecturehub.attendance.models import AttendanceRecord
+from lecturehub.core.errors import ServiceError
+from lecturehub.schedule import services as schedule_services
+from tests.factories import make_user
+from tests.factories.attendance import T0, make_session, sign_in
+
+MIN = dt.timedelta(minutes=1)
+
+
+def _error(call) -> ServiceError:
+    with pytest.raises(ServiceError) as info:
+        call()
+    return info.value
+
+
+def test_sign_in_before_the_start_is_present(app):
+    session, user = make_session(T0), make_user()
+    record, already = sign_in(session, user, T0 - 30 * MIN)
+    assert (record.status, record.late_minutes, already) == ("present", 0, False)
+    assert record.checked_in_at == T0 - 30 * MIN
+
+
+def test_sign_in_after_the_start_is_late_with_minutes(app):
+    session, user = make_session(T0), make_user()
+    record, _ = sign_in(session, user, T0 + 12 * MIN + dt.timedelta(seconds=40))
+    assert (record.status, record.late_minutes) == ("late", 12)
+
+
+def test_sign_in_within_the_first_minute_is_still_present(app):
+    record, _ = sign_in(make_session(T0), make_user(), T0 + dt.timedelta(seconds=59))
+    assert record.status == "present"
+
+
+def test_sign_in_before_the_window_opens_is_refused(app, db):
+    session, user = make_session(T0), make_user()
+    error = _error(lambda: sign_in(session, user, T0 - 31 * MIN))
+    assert error.code == "signin_not_open"
+    assert "签到尚未开始" in error.message
+    assert db.session.query(AttendanceRecord).count() == 0
+
+
+def test_sign_in_after_the_window_closes_is_refused(app, db):
+    session, user = make_session(T0), make_user()
+    error = _error(lambda: sign_in(session, user, T0 + 30 * MIN))
+    assert error.code == "signin_closed"
+    assert error.message == "签到已于 19:30 结束。如确实到场，请联系牵头领导更正记录。"
+    assert db.session.query(AttendanceRecord).count() == 0
+
+
+def test_sign_in_at_a_cancelled_session_is_refused(app):
+    session, user = make_session(T0), make_user()
+    schedule_services.cancel_session(session, "下雨", now=T0 - dt.timedelta(days=1))
+    assert _error(lambda: sign_in(session, user, T0)).code == "session_cancelled"
+
+
+def test_second_sign_in_says_already_and_changes_nothing(app, db):
+    session, user = make_session(T0), make_user()
+    first, _ = sign_in(session, user, T0 - 5 * MIN)
+    again, already = sign_in(session, user, T0 + 10 * MIN)
+    assert already is True
+    assert again.id == first.id
+    assert (again.status, again.checked_in_at) == ("present", T0 - 5 * MIN)
+    assert db.session.query(AttendanceRecord).count() == 1
+
+
+def test_concurrent_duplicate_insert_is_reported_as_already(app, db):
+    session, user = make_session(T0), make_user()
+    first, _ = sign_in(session, user, T0)
+    # A second request that checked "no record yet" just before the first one committed:
+    record, already = signin._insert(session.id, user.id, "late", 3, T0 + 3 * MIN)
+    assert (record.id, already) == (first.id, True)
+    assert db.session.query(AttendanceRecord).count() == 1
+
+
+def test_token_is_the_same_within_a_slot_and_changes_with_the_next(app):
+    session = make_session(T0)
+    start = dt.datetime(2026, 11, 23, 18, 50, 0)
+    assert signin.make_token(session, start) == signin.make_token(
+        session, start + 19 * dt.timedelta(seconds=1)
+    )
+    assert signin.make_token(session, start) != signin.make_token(
+        session, start + 20 * dt.timedelta(seconds=1)
+    )
+
+
+def test_token_is_valid_now_and_expires_after_a_minute(app):
+    session, user = make_session(T0), make_user()
+    shown = T0 - 10 * MIN
+    token = signin.make_token(session, shown)
+    signin.read_token(token, session, shown + dt.timedelta(seconds=59))
+    error = _error(
+        lambda: signin.check_in(session, user, token, now=shown + dt.timedelta(seconds=61))
+    )
+    assert (error.code, error.message) == (
+        "token_expired",
+        "二维码已过期，请扫描现场屏幕上的最新二维码。",
+    )
+
+
+def test_token_of_another_session_is_refused(app, db):
+    session, user = make_session(T0), make_user()
+    other = make_session(T0, kind="training", title="另一场")
+    token = signin.make_token(other, T0)
+    error = _error(lambda: signin.check_in(session, user, token, now=T0))
+    assert error.code == "token_wrong_session"
+    assert db.session.query(AttendanceRecord).count() == 0
+
+
+@pytest.mark.parametrize("token", ["", "not-a-token", "eyJzIjoxLCJ0IjoxfQ.forged.sig"])
+def test_forged_token_is_refused(app, token):
+    session, user = make_session(T0), make_user()
+    error = _error(lambda: signin.check_in(session, user, token, now=T0))
+    assert (error.code, error.message) == (
+        "token_invalid",
+        "二维码无效，请扫描现场屏幕上的二维码。",
+    )
+
+
+def test_token_signed_with_another_key_is_refused(app):
+    session, user = make_session(T0), make_user()
+    token = signin.make_token(session, T0)
+    app.config["SECRET_KEY"] = "another-key"
+    assert _error(lambda: signin.check_in(session, user, token, now=T0)).code == "token_invalid"
+
+
+def test_qr_svg_is_an_inline_svg(app):
+    svg = signin.qr_svg("http://example.test/checkin/1?t=abc")
+    assert svg.startswith("<svg") and "viewBox" in svg
