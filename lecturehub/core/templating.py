@@ -64,10 +64,25 @@ def add_home_card(app: Flask, fn, order: int = 50) -> None:
     app.extensions.setdefault(HOME_KEY, []).append((order, fn))
 
 
+def _render_all(key: str, obj) -> list:
+    """Render every registered card/panel; one that fails is logged and left out, so a
+    broken feature never takes the home page or a talk's page down with it."""
+    rendered = []
+    for _, fn in sorted(current_app.extensions.get(key, []), key=lambda x: x[0]):
+        try:
+            html = fn(obj)
+        except Exception:  # noqa: BLE001 - isolate features from each other
+            current_app.logger.exception("panel %s failed", getattr(fn, "__qualname__", fn))
+            if current_app.testing:
+                raise
+            continue
+        if html:
+            rendered.append(html)
+    return rendered
+
+
 def home_cards(user) -> list:
-    cards = sorted(current_app.extensions.get(HOME_KEY, []), key=lambda x: x[0])
-    rendered = (fn(user) for _, fn in cards)
-    return [card for card in rendered if card]
+    return _render_all(HOME_KEY, user)
 
 
 # Panels on a talk's page (courseware, attendance, ratings …): ``fn(lecture) -> Markup | None``.
@@ -79,9 +94,7 @@ def add_lecture_panel(app: Flask, fn, order: int = 50) -> None:
 
 
 def lecture_panels(lecture) -> list:
-    panels = sorted(current_app.extensions.get(LECTURE_PANELS_KEY, []), key=lambda x: x[0])
-    rendered = (fn(lecture) for _, fn in panels)
-    return [panel for panel in rendered if panel]
+    return _render_all(LECTURE_PANELS_KEY, lecture)
 
 
 # Panels on a session's page (sign-in screen link, attendance …): ``fn(session) -> Markup | None``.
@@ -93,9 +106,7 @@ def add_session_panel(app: Flask, fn, order: int = 50) -> None:
 
 
 def session_panels(session) -> list:
-    panels = sorted(current_app.extensions.get(SESSION_PANELS_KEY, []), key=lambda x: x[0])
-    rendered = (fn(session) for _, fn in panels)
-    return [panel for panel in rendered if panel]
+    return _render_all(SESSION_PANELS_KEY, session)
 
 
 # Providers that higher features register so lower ones can show their facts without
