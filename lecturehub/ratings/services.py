@@ -1,0 +1,178 @@
+"""Rating a talk: who may rate and when, the checks on scores and comments, one rating each.
+
+Only people who signed in may rate, from the end of the session for RATING_WINDOW_DAYS days.
+Attendance is a sibling feature: it is asked through the ``attendance_signed_in`` provider
+(without it, nobody counts as signed in).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from lecturehub.auth.models import User
+from lecturehub.core.errors import Conflict, Forbidden, NotFound, ServiceError
+from lecturehub.core.templating import provider
+from lecturehub.core.timeutil import now as local_now
+from lecturehub.extensions import db
+from lecturehub.ratings.aggregates import LABELS
+from lecturehub.ratings.models import SCORE_FIELDS, Rating
+from lecturehub.schedule.models import Lecture, Session
+
+COMMENT_MAX = 1000
+REASONS = {  # short labels for the talk page
+    "session_cancelled": "讲学已取消",
+    "not_ended": "讲学尚未结束",
+    "window_closed": "评价已截止",
+    "not_attended": "未签到",
+}
+
+
+def window_days() -> int:
+    return int(current_app.config["RATING_WINDOW_DAYS"])
+
+
+def min_count() -> int:
+    return int(current_app.config["RATING_MIN_COUNT"])
+
+
+def get_lecture(lecture_id: int) -> Lecture:
+    lecture = db.session.get(Lecture, lecture_id)
+    if lecture is None:
+        raise NotFound("找不到该讲学。", "lecture_not_found")
+    return lecture
+
+
+def window(lecture: Lecture) -> tuple[dt.datetime, dt.datetime]:
+    """When rating opens (the session's end) and closes (RATING_WINDOW_DAYS later)."""
+    opens = lecture.session.ends_at
+    return opens, opens + dt.timedelta(days=window_days())
+
+
+def signed_in(lecture: Lecture, user: User) -> bool:
+    fn = provider("attendance_signed_in")
+    return bool(fn and fn(lecture.session_id, user.id))
+
+
+def signed_in_count(lecture: Lecture) -> int | None:
+    fn = provider("attendance_signed_in_count")
+    return int(fn(lecture.session_id)) if fn else None
+
+
+def refusal(lecture: Lecture, user: User, now: dt.datetime | None = None) -> ServiceError | None:
+    """Why ``user`` may not rate ``lecture`` now, or None when they may."""
+    now = now or local_now()
+    opens, closes = window(lecture)
+    if lecture.session.cancelled:
+        return ServiceError("该讲学已取消，无需评价。", "session_cancelled")
+    if now < opens:
+        return ServiceError(
+            f"讲学尚未结束，{opens.month}月{opens.day}日 {opens:%H:%M} 结束后才能评价。",
+            "not_ended",
+        )
+    if now > closes:
+        return Conflict(
+            f"评价已截止（截止时间 {closes.month}月{closes.day}日 {closes:%H:%M}）。",
+            "window_closed",
+        )
+    if not signed_in(lecture, user):
+        return Forbidden("您没有在本场讲学签到，只有签到的人员才能评价。", "not_attended")
+    return None
+
+
+def _score(data: dict, name: str) -> int:
+    value = data.get(name)
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if value is None or value == "":
+        raise ServiceError(f"请为“{LABELS[name]}”打分（1–5 分）。", "missing_score")
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+        raise ServiceError(f"“{LABELS[name]}”的分数必须是 1 到 5 的整数。", "bad_score")
+    return value
+
+
+def clean(data: dict) -> dict:
+    """Scores 1–5 for every field and a comment of at most COMMENT_MAX characters."""
+    cleaned = {name: _score(data, name) for name in SCORE_FIELDS}
+    comment = data.get("comment")
+    if comment is None:
+        comment = ""
+    if not isinstance(comment, str):
+        raise ServiceError("意见建议必须是文字。", "bad_comment")
+    comment = comment.strip()
+    if len(comment) > COMMENT_MAX:
+        raise ServiceError(
+            f"意见建议不能超过 {COMMENT_MAX} 字（现有 {len(comment)} 字）。", "comment_too_long"
+        )
+    cleaned["comment"] = comment
+    return cleaned
+
+
+def my_rating(lecture: Lecture, user: User) -> Rating | None:
+    query = select(Rating).where(Rating.lecture_id == lecture.id, Rating.user_id == user.id)
+    return db.session.scalar(query)
+
+
+def _apply(rating: Rating, cleaned: dict, now: dt.datetime) -> None:
+    if cleaned["comment"] != rating.comment:
+        rating.comment_hidden = False  # a new text is judged afresh; the hidden one stays logged
+    for name, value in cleaned.items():
+        setattr(rating, name, value)
+    rating.updated_at = now
+
+
+def rate(lecture: Lecture, user: User, data: dict,
+         now: dt.datetime | None = None) -> tuple[Rating, bool]:  # fmt: skip
+    """Create or update ``user``'s rating of ``lecture``: (rating, created)."""
+    now = now or local_now()
+    error = refusal(lecture, user, now)
+    if error is not None:
+        raise error
+    cleaned = clean(data)
+    rating = my_rating(lecture, user)
+    if rating is not None:
+        _apply(rating, cleaned, now)
+        db.session.commit()
+        return rating, False
+    rating = Rating(lecture_id=lecture.id, user_id=user.id, created_at=now, updated_at=now,
+                    **cleaned)  # fmt: skip
+    db.session.add(rating)
+    try:
+        db.session.commit()
+    except IntegrityError:  # a second tab submitted at the same moment: update that one
+        db.session.rollback()
+        rating = my_rating(lecture, user)
+        _apply(rating, cleaned, now)
+        db.session.commit()
+        return rating, False
+    return rating, True
+
+
+def pending_for(user: User, now: dt.datetime | None = None) -> list[Lecture]:
+    """Talks ``user`` signed in to, open for rating now and not yet rated by them."""
+    now = now or local_now()
+    earliest = now - dt.timedelta(days=window_days() + 1)
+    query = (
+        select(Lecture).join(Session, Lecture.session_id == Session.id)
+        .where(Session.starts_at >= earliest, Session.starts_at <= now)
+        .where(Session.status != "cancelled")
+        .order_by(Session.starts_at)
+    )  # fmt: skip
+    rated = set(db.session.scalars(select(Rating.lecture_id).where(Rating.user_id == user.id)))
+    return [
+        lecture for lecture in db.session.scalars(query)
+        if lecture.id not in rated and refusal(lecture, user, now) is None
+    ]  # fmt: skip
+
+
+def rated_by(user: User) -> list[Rating]:
+    """The user's own ratings (shown only to themselves), newest talk first."""
+    query = (
+        select(Rating).join(Lecture, Rating.lecture_id == Lecture.id)
+        .join(Session, Lecture.session_id == Session.id)
+        .where(Rating.user_id == user.id).order_by(Session.starts_at.desc())
+    )  # fmt: skip
+    return list(db.session.scalars(query))

@@ -1,0 +1,110 @@
+"""The monthly satisfaction survey (满意度测评): every talk of a month and the month's figures.
+
+Month figures pool the ratings of the talks that reached RATING_MIN_COUNT raters only: a talk
+below it shows its counts but adds nothing to any mean or distribution (otherwise its scores
+could be worked out from the month's totals).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from lecturehub.core.timeutil import now as local_now
+from lecturehub.ratings import services as rating_services
+from lecturehub.ratings.aggregates import Aggregate, aggregate, ratio
+from lecturehub.ratings.summaries import LectureSummary, score_rows
+from lecturehub.reports import services
+from lecturehub.reports.services import Period
+
+TREND_MONTHS = 6
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    period: Period
+    talks: int
+    ratings: int
+    satisfaction_rate: float | None
+    mean: float | None
+
+    def as_dict(self) -> dict:
+        return {"month": self.period.key, "talks": self.talks, "ratings": self.ratings,
+                "satisfaction_rate": self.satisfaction_rate, "mean": self.mean}  # fmt: skip
+
+
+@dataclass
+class MonthReport:
+    period: Period
+    talks: list[LectureSummary]
+    total: Aggregate | None  # pooled over the talks that meet the minimum count
+    trend: list[TrendPoint]
+    min_count: int
+
+    @property
+    def ratings(self) -> int:
+        return sum(s.count for s in self.talks)
+
+    @property
+    def signed_in(self) -> int:
+        return sum(s.signed_in or 0 for s in self.talks)
+
+    @property
+    def response_rate(self) -> float | None:
+        return ratio(self.ratings, self.signed_in)
+
+    @property
+    def visible_talks(self) -> list[LectureSummary]:
+        return [s for s in self.talks if s.visible]
+
+    def summary_dict(self) -> dict:
+        total = self.total
+        return {
+            "talks": len(self.talks),
+            "talks_rated": len(self.visible_talks),
+            "ratings": self.ratings,
+            "signed_in": self.signed_in,
+            "response_rate": self.response_rate,
+            "satisfaction_rate": total.satisfaction_rate if total else None,
+            "overall": total.overall.as_dict() if total else None,
+            "dimensions": total.dimensions_dict() if total else None,
+        }
+
+    def as_dict(self) -> dict:
+        return {
+            "month": self.period.key,
+            "label": self.period.label,
+            "date_from": self.period.date_from.isoformat(),
+            "date_to": self.period.date_to.isoformat(),
+            "min_count": self.min_count,
+            "summary": self.summary_dict(),
+            "talks": [services.talk_dict(s) for s in self.talks],
+            "trend": [p.as_dict() for p in self.trend],
+        }
+
+
+def pooled(talks: list[LectureSummary]) -> Aggregate | None:
+    visible = [s.lecture.id for s in talks if s.visible]
+    rows = [row for scores in score_rows(visible).values() for row in scores]
+    return aggregate(rows) if rows else None
+
+
+def _point(period: Period, talks: list[LectureSummary], total: Aggregate | None) -> TrendPoint:
+    return TrendPoint(period, len(talks), sum(s.count for s in talks),
+                      total.satisfaction_rate if total else None,
+                      total.overall.mean if total else None)  # fmt: skip
+
+
+def trend_point(period: Period, now: dt.datetime) -> TrendPoint:
+    talks = services.talk_summaries(period, now)
+    return _point(period, talks, pooled(talks))
+
+
+def monthly(period: Period, now: dt.datetime | None = None, rng=None) -> MonthReport:
+    """The month's talks, pooled figures, and the trend: the six months before, then this one."""
+    now = now or local_now()
+    talks = services.talk_summaries(period, now, rng)
+    total = pooled(talks)
+    trend = [trend_point(p, now) for p in services.months_before(period, TREND_MONTHS)]
+    return MonthReport(period, talks, total, trend + [_point(period, talks, total)],
+                       rating_services.min_count())  # fmt: skip
