@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from lecturehub.attendance import exemptions, exports, periods, records, services
+from lecturehub.attendance import exemptions, exports, records, services
 from lecturehub.attendance import leave as leave_service
 from lecturehub.attendance.forms import ExclusionForm, ExemptionForm
 from lecturehub.attendance.manage_views import XLSX, _download
 from lecturehub.attendance.views import bp
 from lecturehub.auth import services as auth_services
 from lecturehub.auth.forms import EmptyForm
+from lecturehub.core import periods
 from lecturehub.core.errors import ServiceError
 from lecturehub.core.security import role_required
 from lecturehub.core.timeutil import now, today

@@ -12,8 +12,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from lecturehub.attendance.periods import Period
 from lecturehub.attendance.records import Counts, PeriodReport, SessionSheet
+from lecturehub.core.periods import Period
 from lecturehub.core.timeutil import format_datetime_zh
 
 COUNT_HEADERS = ("应到", "出勤", "迟到", "请假", "免训", "缺席")

@@ -12,11 +12,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from lecturehub.attendance import leave as leave_service
-from lecturehub.attendance import periods, records, services, signin
+from lecturehub.attendance import records, services, signin
 from lecturehub.attendance.exemptions import active_exemptions
 from lecturehub.attendance.forms import LeaveForm
 from lecturehub.auth import services as auth_services
 from lecturehub.auth.forms import EmptyForm
+from lecturehub.core import periods
 from lecturehub.core.errors import ServiceError
 from lecturehub.core.security import has_role, role_required
 from lecturehub.core.timeutil import WEEKDAYS_ZH, now, today

@@ -7,7 +7,8 @@ import io
 
 from openpyxl import load_workbook
 
-from lecturehub.attendance import exports, periods, records
+from lecturehub.attendance import exports, records
+from lecturehub.core import periods
 from tests.factories import make_user
 from tests.factories.attendance import make_session, sign_in
 

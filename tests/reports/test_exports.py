@@ -42,7 +42,7 @@ def test_monthly_workbook_has_title_period_header_rows_and_totals(quarter_data, 
     assert "A1:T1" in {str(r) for r in ws.merged_cells.ranges}
     assert (
         ws["A2"].value
-        == "统计期间：2026年10月1日—2026年10月31日　　本月满意率（满意+非常满意）：66.7%"
+        == "统计期间：2026年10月1日至2026年10月31日　　本月满意率（满意+非常满意）：66.7%"
     )
     assert _values(ws, 4) == exports.TALK_HEADERS
     assert _values(ws, 5) == [1, "2026-10-12", "全民健身与乡村文化振兴", "讲课人甲", "文化站", 8, 6, "75.0%",

@@ -67,7 +67,7 @@ def test_a_malformed_month_is_refused(app, text):
 
 
 def test_quarters_parse_and_shift(app):
-    assert services.parse_quarter("2026-Q4").range_label == "2026年10月1日—2026年12月31日"
+    assert services.parse_quarter("2026-Q4").range_label == "2026年10月1日至2026年12月31日"
     assert services.shifted(services.parse_quarter("2026-q1"), -1).key == "2025-Q4"
     assert services.shifted(OCTOBER, 3).key == "2027-01"
     with pytest.raises(ServiceError):

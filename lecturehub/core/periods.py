@@ -1,4 +1,7 @@
-"""Reporting periods: "2026-11" (month), "2026-Q4" (quarter), "2026" (year). Pure module."""
+"""Reporting periods: "2026-11" (month), "2026-Q4" (quarter), "2026" (year).
+
+Shared by the 督查 record (attendance) and 组织办's reports. Pure module.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,8 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+
+from lecturehub.core.errors import ServiceError
 
 QUARTERS_ZH = ["第一季度", "第二季度", "第三季度", "第四季度"]
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -15,6 +20,7 @@ _YEAR = re.compile(r"^(\d{4})$")
 
 @dataclass(frozen=True)
 class Period:
+    kind: str  # month | quarter | year
     key: str
     label: str  # 2026年11月 / 2026年第四季度 / 2026年
     date_from: dt.date
@@ -28,19 +34,21 @@ class Period:
 
 def month(year: int, number: int) -> Period:
     last = calendar.monthrange(year, number)[1]
-    return Period(f"{year}-{number:02d}", f"{year}年{number}月", dt.date(year, number, 1),
+    return Period("month", f"{year}-{number:02d}", f"{year}年{number}月", dt.date(year, number, 1),
                   dt.date(year, number, last))  # fmt: skip
 
 
 def quarter(year: int, number: int) -> Period:
     first = month(year, 3 * number - 2)
     last = month(year, 3 * number)
-    return Period(f"{year}-Q{number}", f"{year}年{QUARTERS_ZH[number - 1]}", first.date_from,
+    return Period("quarter", f"{year}-Q{number}", f"{year}年{QUARTERS_ZH[number - 1]}", first.date_from,
                   last.date_to)  # fmt: skip
 
 
 def year(number: int) -> Period:
-    return Period(str(number), f"{number}年", dt.date(number, 1, 1), dt.date(number, 12, 31))
+    return Period(
+        "year", str(number), f"{number}年", dt.date(number, 1, 1), dt.date(number, 12, 31)
+    )
 
 
 def parse(text: str | None, today: dt.date) -> Period:
@@ -60,3 +68,34 @@ def choices(today: dt.date) -> list[Period]:
     months = [month(today.year, m) for m in range(today.month, 0, -1)]
     quarters = [quarter(today.year, q) for q in range((today.month - 1) // 3 + 1, 0, -1)]
     return months + quarters + [year(today.year), year(today.year - 1)]
+
+
+MONTH_ERROR = "月份格式应为 YYYY-MM（如 2026-10）。"
+QUARTER_ERROR = "季度格式应为 YYYY-Qn（如 2026-Q4）。"
+
+
+def _checked_year(text: str, message: str, code: str) -> int:
+    value = int(text)
+    if not 2000 <= value <= 2100:
+        raise ServiceError(message, code, 400)
+    return value
+
+
+def parse_month(text: str | None, today: dt.date) -> Period:
+    """Strict ``YYYY-MM``; empty means the current month; anything else is a 400 ``bad_month``."""
+    if not (text or "").strip():
+        return month(today.year, today.month)
+    match = _MONTH.match(text.strip())
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise ServiceError(MONTH_ERROR, "bad_month", 400)
+    return month(_checked_year(match.group(1), MONTH_ERROR, "bad_month"), int(match.group(2)))
+
+
+def parse_quarter(text: str | None, today: dt.date) -> Period:
+    """Strict ``YYYY-Qn``; empty means the current quarter; else a 400 ``bad_quarter``."""
+    if not (text or "").strip():
+        return quarter(today.year, (today.month - 1) // 3 + 1)
+    match = _QUARTER.match(text.strip())
+    if not match:
+        raise ServiceError(QUARTER_ERROR, "bad_quarter", 400)
+    return quarter(_checked_year(match.group(1), QUARTER_ERROR, "bad_quarter"), int(match.group(2)))
