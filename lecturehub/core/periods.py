@@ -16,6 +16,7 @@ QUARTERS_ZH = ["第一季度", "第二季度", "第三季度", "第四季度"]
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")
 _YEAR = re.compile(r"^(\d{4})$")
+_STRICT_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def parse_month(text: str | None, today: dt.date) -> Period:
     """Strict ``YYYY-MM``; empty means the current month; anything else is a 400 ``bad_month``."""
     if not (text or "").strip():
         return month(today.year, today.month)
-    match = _MONTH.match(text.strip())
+    match = _STRICT_MONTH.match(text.strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
         raise ServiceError(MONTH_ERROR, "bad_month", 400)
     return month(_checked_year(match.group(1), MONTH_ERROR, "bad_month"), int(match.group(2)))
