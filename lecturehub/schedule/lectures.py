@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -18,7 +19,9 @@ from lecturehub.schedule import services
 from lecturehub.schedule.generation import check_not_holiday, start_time_for
 from lecturehub.schedule.models import CATEGORIES, KIND_LECTURE, Lecture, Session
 
+log = logging.getLogger(__name__)
 NO_COURSEWARE = {"status": "none", "label": "未提交", "estimated_seconds": None}
+SEARCH_FIELDS = {"title", "speaker", "department", "category"}  # stored on indexed slides
 HEAD_FIELDS = {"title", "speaker", "category", "abstract"}  # what a department head may change
 UNSET = object()
 SPEAKER_DUE_DAYS = 7
@@ -122,7 +125,20 @@ def update_lecture(lecture: Lecture, changes: dict, by: User | None = None) -> L
         cleaned["deadline"] = services.default_deadline(lecture.session.starts_at)
     _assign(lecture, cleaned)
     db.session.commit()
+    if SEARCH_FIELDS & cleaned.keys():
+        notify_search(lecture.id)
     return lecture
+
+
+def notify_search(lecture_id: int) -> None:
+    """Let the search feature (if present) refresh the talk's slides; never fails the edit."""
+    fn = provider("search_lecture_changed")
+    if fn is None:
+        return
+    try:
+        fn(lecture_id)
+    except Exception:
+        log.exception("search update failed for lecture %s", lecture_id)
 
 
 def _check_lecture_session(session: Session) -> None:

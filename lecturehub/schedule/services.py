@@ -174,12 +174,17 @@ def move_session(session: Session, day: dt.date | None, at: dt.time | None, venu
     lecture = session.lecture
     if lecture is not None and lecture.deadline == default_deadline(session.starts_at):
         lecture.deadline = default_deadline(starts_at)
+    old_day = session.date
     if session.moved_from is None:
         session.moved_from = session.starts_at
     session.date, session.starts_at = day, starts_at
     session.venue = (venue or "").strip() or session.venue
     session.change_reason, session.sequence = reason, session.sequence + 1
     db.session.commit()
+    if lecture is not None and session.date != old_day:
+        from lecturehub.schedule.lectures import notify_search  # lectures imports this module
+
+        notify_search(lecture.id)
     return session
 
 

@@ -1,0 +1,407 @@
+"""The slide search index: the app's one wrapper around whoosh (analysis and query syntax live
+beside it in analyzers.py and query.py, the only other modules that import whoosh or jieba).
+
+Layout on disk (the same on Windows: no symlinks)::
+
+    <directory>/CURRENT      "gen-000003 <schema version>", replaced atomically (os.replace)
+    <directory>/gen-000003/  the live whoosh index (MAIN_*.toc, *.seg, MAIN_WRITELOCK)
+    <directory>/REBUILD      file lock held while a generation is created or rebuilt
+
+rebuild() fills a fresh gen-N+1 while searches and writes go on in gen-N, then takes gen-N's
+write lock, points CURRENT at gen-N+1 and deletes older generations (failures, e.g. files still
+open on Windows, are ignored; the next rebuild retries). Searches re-read CURRENT each time. A
+writer holding the lock of a generation that is no longer CURRENT gives it up and retries on
+the new one, so no write after the swap is lost; a deck written *during* a rebuild lands in the
+old generation and is dropped by the swap unless the rebuild's docs had it, so callers
+reconcile afterwards (compare indexed_decks() with the database).
+
+Writers take index.writer(timeout=...), retried with backoff up to writer_timeout, commit only
+on success and cancel on error. whoosh-reloaded 2.7.5's Searcher.refresh() keeps deleted docs
+and merged-away segments (stale and duplicate hits), so analyzers.open_reader() does it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime
+import os
+import random
+import re
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as wix
+from whoosh import query as wq
+from whoosh.searching import Searcher
+from whoosh.sorting import FieldFacet
+from whoosh.util.filelock import FileLock
+
+from lecturehub.search.analyzers import (
+    INDEX_NAME,
+    SCHEMA,
+    SlideDoc,
+    build_parallel,
+    build_serial,
+    day_number,
+    document,
+    ensure_jieba,
+    live_decks,
+    open_reader,
+    probe,
+    unpack,
+)
+from lecturehub.search.query import (
+    Hit,
+    QueryError,
+    SearchResult,
+    compile_query,
+    group_by_lecture,
+    highlight_patterns,
+    make_hit,
+    parse,
+)
+
+__all__ = ["Hit", "IndexBusyError", "IndexStatus", "IndexUnavailableError", "QueryError",
+           "SearchResult", "SlideDoc", "SlideIndex", "group_by_lecture"]  # fmt: skip
+
+SCHEMA_VERSION = 1  # bump when SCHEMA or the analysis changes: check() then says "corrupt"
+_GEN_RE = re.compile(r"^gen-(\d{6,})$")
+_META_FIELDS = ("lecture_title", "speaker", "department", "category", "date", "series_id")
+
+
+@dataclass(frozen=True)
+class IndexStatus:
+    state: str  # "ok" | "missing" | "corrupt"
+    decks: dict[int, int] = dataclasses.field(default_factory=dict)  # lecture_id -> courseware_id
+    doc_count: int = 0
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.state == "ok"
+
+
+class IndexUnavailableError(RuntimeError):
+    """The index cannot be opened (missing generation, old schema, corrupt files): rebuild it."""
+
+
+class IndexBusyError(TimeoutError):
+    """No write lock within writer_timeout (other writers keep the index busy)."""
+
+
+# Generations -------------------------------------------------------------------------------
+
+
+def _read_pointer(directory: Path) -> tuple[str, int] | None:
+    try:
+        parts = (directory / "CURRENT").read_text("ascii").split()
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IndexUnavailableError(f"CURRENT unreadable: {exc}") from exc
+    if len(parts) != 2 or not _GEN_RE.match(parts[0]) or not parts[1].isdigit():
+        raise IndexUnavailableError(f"CURRENT is garbage: {parts[:2]!r}")
+    return parts[0], int(parts[1])
+
+
+def _write_pointer(directory: Path, name: str) -> None:
+    tmp = directory / f"CURRENT.{os.getpid()}.{threading.get_ident()}.tmp"
+    with open(tmp, "w", encoding="ascii") as f:
+        f.write(f"{name} {SCHEMA_VERSION}\n")
+        f.flush()
+        os.fsync(f.fileno())
+    for attempt in range(50):  # Windows refuses while a reader has CURRENT open
+        try:
+            os.replace(tmp, directory / "CURRENT")
+            return
+        except PermissionError:
+            if attempt == 49:
+                raise
+            time.sleep(0.02)
+
+
+def _generations(directory: Path) -> list[str]:
+    return [p.name for p in directory.iterdir() if _GEN_RE.match(p.name) and p.is_dir()]
+
+
+def _new_generation(directory: Path) -> Path:
+    n = max((int(name[4:]) for name in _generations(directory)), default=0) + 1
+    while True:
+        try:
+            path = directory / f"gen-{n:06d}"
+            path.mkdir()
+            return path
+        except FileExistsError:
+            n += 1
+
+
+def _remove_generations(directory: Path, keep: str | None) -> None:
+    for name in _generations(directory):
+        if name != keep:
+            shutil.rmtree(directory / name, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path):
+    lock = FileLock(str(path))
+    lock.acquire(blocking=True)
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+class SlideIndex:
+    """The slide index in `directory`, created empty when missing; safe across threads and
+    processes (one shared searcher per instance, refreshed before each search)."""
+
+    def __init__(self, directory: Path, *, writer_timeout: float = 10.0):
+        self.directory = Path(directory)
+        self.writer_timeout = writer_timeout
+        self._lock = threading.RLock()  # guards the searcher and the opened generation
+        self._write_lock = threading.Lock()
+        self._gen: str | None = None
+        self._ix = self._reader = self._searcher = None
+        self._toc_gen = -1
+        ensure_jieba()
+        self.directory.mkdir(parents=True, exist_ok=True)
+        if not (self.directory / "CURRENT").exists():
+            with _file_lock(self.directory / "REBUILD"):
+                if not (self.directory / "CURRENT").exists():
+                    path = _new_generation(self.directory)
+                    wix.create_in(str(path), SCHEMA, indexname=INDEX_NAME)
+                    _write_pointer(self.directory, path.name)
+
+    def _current(self) -> str:
+        pointer = _read_pointer(self.directory)
+        if pointer is None:
+            raise IndexUnavailableError(f"no index in {self.directory}")
+        if pointer[1] != SCHEMA_VERSION:
+            raise IndexUnavailableError(f"index schema v{pointer[1]}, need v{SCHEMA_VERSION}")
+        return pointer[0]
+
+    def _open(self, name: str):
+        try:
+            return wix.open_dir(str(self.directory / name), indexname=INDEX_NAME, schema=SCHEMA)
+        except Exception as exc:  # whoosh raises many types for broken files
+            raise IndexUnavailableError(f"cannot open {name}: {exc!r}") from exc
+
+    def _fresh_searcher(self) -> Searcher:
+        """The shared searcher, brought up to date (call with self._lock held). Retried: a
+        rebuild may swap generations, or a writer delete merged files, while we open them;
+        whoosh raises many types (EOFError, struct.error, ...) for files it cannot read."""
+        for attempt in range(5):
+            try:
+                return self._refresh()
+            except Exception as exc:
+                self.close()
+                if attempt == 4:
+                    raise IndexUnavailableError(f"cannot read the index: {exc!r}") from exc
+                time.sleep(0.05)
+
+    def _refresh(self) -> Searcher:
+        name = self._current()
+        if name != self._gen:
+            self.close()
+            self._ix, self._gen = self._open(name), name
+        if self._searcher is None or self._ix.latest_generation() != self._toc_gen:
+            self._reader, self._toc_gen = open_reader(self._ix, self._reader)
+            self._searcher = Searcher(self._reader, fromindex=self._ix)
+        return self._searcher
+
+    def close(self) -> None:
+        """Release open files (the next call reopens them)."""
+        with self._lock:
+            if self._reader is not None:
+                self._reader.close()
+            self._gen = self._ix = self._reader = self._searcher = None
+            self._toc_gen = -1
+
+    # writing ---------------------------------------------------------------------------------
+
+    def _writer(self, deadline: float):
+        """A writer on the CURRENT generation, retried with backoff until the deadline; an index
+        that stays unreadable (not just swapped by a rebuild) fails after a few tries."""
+        delay, unreadable = 0.02, 0
+        while True:
+            try:
+                name = self._current()
+                remaining = max(0.0, deadline - time.monotonic())
+                writer = self._open(name).writer(timeout=min(remaining, 0.5), delay=0.01)
+            except wix.LockError as exc:
+                if time.monotonic() >= deadline:
+                    raise IndexBusyError(f"index busy for {self.writer_timeout:g} s") from exc
+            except Exception as exc:  # a swapped-away generation, or one whoosh cannot read
+                unreadable += 1
+                if unreadable >= 4:
+                    raise IndexUnavailableError(f"cannot write the index: {exc!r}") from exc
+            else:
+                if self._current() == name:
+                    return writer
+                writer.cancel()  # a rebuild swapped generations meanwhile
+                continue
+            time.sleep(delay * (0.5 + random.random()))
+            delay = min(delay * 2, 0.5)
+
+    def _write(self, apply: Callable) -> None:
+        """Run apply(writer) in one writer: commit if it returns anything but False."""
+        deadline = time.monotonic() + self.writer_timeout
+        if not self._write_lock.acquire(timeout=self.writer_timeout):
+            raise IndexBusyError(f"index busy for {self.writer_timeout:g} s")
+        try:
+            writer = self._writer(deadline)
+            try:
+                changed = apply(writer)
+            except BaseException:
+                writer.cancel()
+                raise
+            if changed is False:
+                writer.cancel()
+                return
+            try:
+                writer.commit()
+            except BaseException:
+                with contextlib.suppress(Exception):  # whoosh keeps the lock if commit fails
+                    writer.writelock.release()
+                raise
+        finally:
+            self._write_lock.release()
+
+    def add_deck(self, slides: list[SlideDoc]) -> None:
+        """Replace every slide of the talk by these (one writer, one commit)."""
+        lecture_ids = {s.lecture_id for s in slides}
+        if len(lecture_ids) != 1:
+            raise ValueError("add_deck needs the slides of exactly one lecture")
+        term, docs = str(lecture_ids.pop()), [document(s) for s in slides]
+
+        def apply(writer):
+            writer.delete_by_term("lecture", term)
+            for doc in docs:
+                writer.add_document(**doc)
+
+        self._write(apply)
+
+    def remove_deck(self, lecture_id: int) -> None:
+        self._write(lambda writer: writer.delete_by_term("lecture", str(lecture_id)) > 0)
+
+    def update_lecture_meta(self, lecture_id: int, **fields) -> None:
+        """Change talk-level fields (lecture_title, speaker, department, category, date,
+        series_id) on every indexed slide of the talk; a talk not in the index is ignored."""
+        unknown = set(fields) - set(_META_FIELDS)
+        if unknown:
+            raise TypeError(f"not lecture metadata: {sorted(unknown)}")
+
+        def apply(writer):
+            with writer.searcher() as s:
+                stored = [sf["data"] for sf in s.documents(lecture=str(lecture_id))]
+            if not stored:
+                return False
+            writer.delete_by_term("lecture", str(lecture_id))
+            for values in stored:
+                writer.add_document(**document(dataclasses.replace(unpack(values), **fields)))
+
+        self._write(apply)
+
+    def rebuild(self, docs: Iterable[SlideDoc], *, progress: Callable[[int], None] | None = None,
+                procs: int = 1, limitmb: int = 256) -> int:  # fmt: skip
+        """Index docs into a fresh generation and swap it in atomically; returns the count.
+
+        procs > 1 indexes in that many spawned processes (one segment each); progress gets
+        the running count of slides read from docs."""
+        with _file_lock(self.directory / "REBUILD"):
+            old = None  # a garbage CURRENT: no generation to keep
+            with contextlib.suppress(IndexUnavailableError):
+                old = (_read_pointer(self.directory) or (None,))[0]
+            _remove_generations(self.directory, keep=old)  # leftovers of crashed rebuilds
+            path = _new_generation(self.directory)
+            try:
+                wix.create_in(str(path), SCHEMA, indexname=INDEX_NAME)
+                if procs > 1:
+                    count = build_parallel(path, docs, progress, procs, limitmb)
+                else:
+                    count = build_serial(path, docs, progress, limitmb)
+                self._swap(old, path.name)
+            except BaseException:
+                shutil.rmtree(path, ignore_errors=True)
+                raise
+        return count
+
+    def _swap(self, old: str | None, new: str) -> None:
+        """Point CURRENT at new while holding old's write lock, then drop old generations."""
+        lock = None
+        if old is not None and (self.directory / old).is_dir():
+            lock = FileLock(str(self.directory / old / f"{INDEX_NAME}_WRITELOCK"))
+            deadline = time.monotonic() + self.writer_timeout
+            while not lock.acquire() and time.monotonic() < deadline:
+                time.sleep(0.05)
+        try:
+            _write_pointer(self.directory, new)
+        finally:
+            if lock is not None and lock.locked:
+                lock.release()
+        _remove_generations(self.directory, keep=new)
+
+    # reading ---------------------------------------------------------------------------------
+
+    def search(self, query: str, *, category: str | None = None, department: str | None = None,
+               speaker: str | None = None, series_id: int | None = None,
+               date_from: datetime.date | None = None, date_to: datetime.date | None = None,
+               sort: str = "relevance", page: int = 1, per_page: int = 20,
+               include_hidden: bool = True) -> SearchResult:  # fmt: skip
+        """Slides matching the query (syntax in query.py; QueryError if malformed).
+
+        A blank query lists every (filtered) slide, newest talk first. Raises
+        IndexUnavailableError when the index cannot be read (rebuild it)."""
+        if sort not in ("relevance", "date") or page < 1 or per_page < 1:
+            raise ValueError("sort must be relevance|date, page and per_page >= 1")
+        tree = parse(query)
+        q, match, literals = compile_query(tree)
+        newest = sort == "date" or tree is None
+        filters = [wq.Term(f, str(v)) for f, v in (("category", category), ("department", department),
+                   ("speaker", speaker), ("series", series_id)) if v is not None]  # fmt: skip
+        if date_from is not None or date_to is not None:
+            lo, hi = (d and day_number(d) for d in (date_from, date_to))
+            filters.append(wq.NumericRange("day", lo, hi))
+        limit = page * per_page
+        # Block-quality skipping only pays for a lone term (e.g. 发展 on half the slides);
+        # without it the collector counts every match, so the total is exact for free.
+        skip = isinstance(match, wq.Term) and not newest
+        with self._lock:
+            searcher = self._fresh_searcher()
+            results = searcher.search(
+                q, limit=limit, terms=False, optimize=skip,
+                sortedby=FieldFacet("order", reverse=True) if newest else None,
+                filter=wq.And(filters) if filters else None,
+                mask=None if include_hidden else wq.Term("hidden", True),
+            )  # fmt: skip
+            found = results.scored_length()
+            total = match.estimate_size(searcher.reader()) if skip else len(results)
+            total = found if found < limit else max(found, total)
+            rows = [(results.score(i), results[i]["data"]) for i in range(limit - per_page, found)]
+        patterns = highlight_patterns(literals)
+        hits = [make_hit(unpack(values), score or 0.0, patterns) for score, values in rows]
+        return SearchResult(total=total, page=page, per_page=per_page, hits=hits)
+
+    def indexed_decks(self) -> dict[int, int]:
+        """lecture_id -> courseware_id of every talk in the index."""
+        with self._lock:
+            return live_decks(self._fresh_searcher().reader())
+
+    def check(self) -> IndexStatus:
+        """ok / missing / corrupt (never raises), read through a fresh reader of every segment."""
+        try:
+            name = self._current()
+        except IndexUnavailableError as exc:
+            missing = not (self.directory / "CURRENT").exists()
+            return IndexStatus("missing" if missing else "corrupt", detail=str(exc))
+        try:
+            with self._open(name).reader() as reader:
+                probe(reader)
+                return IndexStatus("ok", live_decks(reader), reader.doc_count())
+        except Exception as exc:  # any failure to read means: rebuild
+            return IndexStatus("corrupt", detail=f"{type(exc).__name__}: {exc}")

@@ -1,0 +1,267 @@
+"""Slide search in the app: one SlideIndex per process, fed from the database and kept in step.
+
+The index holds one document per slide of each talk's *current* courseware version, with the
+talk's title, speaker name, department name, category, date and series as stored at index time.
+Courseware calls ``index_lecture`` after an upload or a deletion, the schedule calls
+``lecture_changed`` after a talk's title/speaker/department/category/date changed. Renaming a
+user or a department (auth, a lower feature) cannot call us: ``lecturehub check`` reports such
+stale metadata and ``lecturehub check --repair`` (or ``refresh_speaker``) re-indexes the talks.
+
+The first use of the index in a process checks it: a missing, corrupt or empty-but-should-not-be
+index is rebuilt from the database, and decks out of step with it are re-added or removed.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from lecturehub.core.errors import ServiceError
+from lecturehub.courseware import services as courseware_services
+from lecturehub.courseware.models import Courseware
+from lecturehub.extensions import db
+from lecturehub.schedule.models import Lecture
+from lecturehub.search.index import (
+    IndexUnavailableError,
+    QueryError,
+    SearchResult,
+    SlideDoc,
+    SlideIndex,
+)
+
+log = logging.getLogger(__name__)
+
+INDEX_KEY = "lecturehub_index"
+LOCK_KEY = "lecturehub_index_lock"
+CHECKED_KEY = "lecturehub_index_checked"
+BATCH = 50  # talks loaded from the database at a time while rebuilding
+# At first use, rebuild instead of re-adding deck by deck when this many decks, and this share
+# of them, are out of step (e.g. the index directory was deleted).
+REBUILD_MIN, REBUILD_SHARE = 20, 0.5
+
+
+# --- the process's index ---------------------------------------------------------------------
+
+
+def _lock(app) -> threading.RLock:
+    return app.extensions.setdefault(LOCK_KEY, threading.RLock())
+
+
+def get_index(*, ensure: bool = True) -> SlideIndex:
+    """The app's SlideIndex, created on first use. With ensure (the default) it is checked once
+    per process first: rebuilt if broken, decks out of step with the database re-added.
+    ``lecturehub check`` and ``reindex`` pass ensure=False: they look or rebuild themselves."""
+    app = current_app._get_current_object()
+    index = app.extensions.get(INDEX_KEY)
+    if index is not None and (not ensure or app.extensions.get(CHECKED_KEY)):
+        return index
+    with _lock(app):
+        index = app.extensions.get(INDEX_KEY)
+        if index is None:
+            index = SlideIndex(
+                Path(app.config["INDEX_DIR"]),
+                writer_timeout=float(app.config["SEARCH_WRITER_TIMEOUT"]),
+            )
+            app.extensions[INDEX_KEY] = index
+        if ensure and not app.extensions.get(CHECKED_KEY):
+            ensure_usable(index)
+            app.extensions[CHECKED_KEY] = True
+    return index
+
+
+def close_index() -> None:
+    """Release the index files and forget the instance (the next use opens and checks it)."""
+    app = current_app._get_current_object()
+    with _lock(app):
+        app.extensions.pop(CHECKED_KEY, None)
+        index = app.extensions.pop(INDEX_KEY, None)
+        if index is not None:
+            index.close()
+
+
+def ensure_usable(index: SlideIndex) -> None:
+    """Rebuild a missing/corrupt index (or an empty one while talks have decks); re-add or
+    remove the few decks that differ from the database."""
+    status = index.check()
+    expected = current_decks()
+    if not status.ok:
+        log.warning("search index %s (%s): rebuilding it from the database", status.state,
+                    status.detail)  # fmt: skip
+        rebuild_into(index)
+        return
+    wrong = decks_out_of_step(expected, status.decks)
+    if len(wrong) > REBUILD_MIN and len(wrong) >= REBUILD_SHARE * len(expected):
+        log.warning("search index has %d of %d decks out of step: rebuilding it", len(wrong),
+                    len(expected))  # fmt: skip
+        rebuild_into(index)
+        return
+    for lecture_id in wrong:
+        log.info("search index: re-indexing lecture %s (out of step)", lecture_id)
+        reindex_lecture(index, lecture_id)
+
+
+def decks_out_of_step(expected: dict[int, int], indexed: dict[int, int]) -> list[int]:
+    """Talks whose indexed deck is missing, not the current version, or should not be there."""
+    return sorted(k for k in expected.keys() | indexed.keys() if expected.get(k) != indexed.get(k))
+
+
+# --- from the database to SlideDocs ----------------------------------------------------------
+
+
+def current_decks() -> dict[int, int]:
+    """lecture_id -> id of its current courseware version (only light columns are read)."""
+    rows = db.session.execute(select(Courseware.lecture_id, Courseware.version, Courseware.id))
+    best: dict[int, tuple[int, int]] = {}
+    for lecture_id, version, courseware_id in rows:
+        if lecture_id not in best or version > best[lecture_id][0]:
+            best[lecture_id] = (version, courseware_id)
+    return {lecture_id: cw_id for lecture_id, (_, cw_id) in best.items()}
+
+
+def lecture_meta(lecture: Lecture) -> dict:
+    """The talk-level fields of its slides, as stored now (names, not ids)."""
+    return {
+        "lecture_title": lecture.title or "",
+        "speaker": lecture.speaker.name if lecture.speaker else "",
+        "department": lecture.department.name if lecture.department else "",
+        "category": lecture.category or "",
+        "date": lecture.session.date,
+        "series_id": lecture.session.series_id,
+    }
+
+
+def deck_docs(lecture: Lecture, row: Courseware) -> list[SlideDoc]:
+    meta = lecture_meta(lecture)
+    return [
+        SlideDoc(
+            lecture_id=lecture.id,
+            courseware_id=row.id,
+            slide=int(s["slide"]),
+            slide_title=s.get("title") or "",
+            text=s.get("text") or "",
+            notes=s.get("notes") or "",
+            hidden=bool(s.get("hidden")),
+            **meta,
+        )
+        for s in courseware_services.slides_for_index(row)
+    ]
+
+
+def all_docs() -> Iterator[SlideDoc]:
+    """Every slide of every current version, loaded a few talks at a time."""
+    lecture_ids = sorted(current_decks())
+    for start in range(0, len(lecture_ids), BATCH):
+        rows = courseware_services.current_for(lecture_ids[start : start + BATCH])
+        for lecture_id in sorted(rows):
+            yield from deck_docs(rows[lecture_id].lecture, rows[lecture_id])
+
+
+def slide_count() -> int:
+    """How many slides a rebuild indexes (for a progress bar)."""
+    rows = db.session.execute(
+        select(Courseware.lecture_id, Courseware.version, Courseware.slides_total)
+    )
+    best: dict[int, tuple[int, int]] = {}
+    for lecture_id, version, total in rows:
+        if lecture_id not in best or version > best[lecture_id][0]:
+            best[lecture_id] = (version, total or 0)
+    return sum(total for _, total in best.values())
+
+
+# --- writes ----------------------------------------------------------------------------------
+
+
+def reindex_lecture(index: SlideIndex, lecture_id: int) -> int:
+    """Put the talk's current slides in the index (or take it out); returns the slide count."""
+    lecture = db.session.get(Lecture, lecture_id)
+    row = courseware_services.current_version(lecture) if lecture is not None else None
+    docs = deck_docs(lecture, row) if row is not None else []
+    if docs:
+        index.add_deck(docs)
+    else:
+        index.remove_deck(lecture_id)
+    return len(docs)
+
+
+def index_lecture(lecture_id: int) -> int:
+    """After an upload or a deleted version: the talk's current version replaces its slides."""
+    return reindex_lecture(get_index(), lecture_id)
+
+
+def lecture_changed(lecture_id: int) -> None:
+    """After a talk's title, speaker, department, category or date changed. A talk without
+    courseware has nothing indexed (its last deletion removed it), so the index is not opened."""
+    lecture = db.session.get(Lecture, lecture_id)
+    if lecture is None or courseware_services.current_version(lecture) is None:
+        return
+    index_lecture(lecture_id)
+
+
+def refresh_speaker(user_id: int) -> int:
+    """Re-index the talks of a speaker (e.g. after the user was renamed); returns how many."""
+    ids = db.session.scalars(select(Lecture.id).where(Lecture.speaker_id == user_id))
+    indexed = get_index().indexed_decks()
+    changed = [lecture_id for lecture_id in ids if lecture_id in indexed]
+    for lecture_id in changed:
+        index_lecture(lecture_id)
+    return len(changed)
+
+
+def rebuild_into(index: SlideIndex, progress=None, procs: int = 1) -> int:
+    count = index.rebuild(all_docs(), progress=progress, procs=procs)
+    # Decks written by other processes during the rebuild went to the old generation.
+    for lecture_id in decks_out_of_step(current_decks(), index.indexed_decks()):
+        reindex_lecture(index, lecture_id)
+    return count
+
+
+def rebuild(progress: Callable[[int], None] | None = None, procs: int = 1) -> int:
+    """Rebuild the whole index from the database into a fresh directory, swapped in at the
+    end (searches keep working meanwhile); returns the number of slides indexed."""
+    app = current_app._get_current_object()
+    count = rebuild_into(get_index(ensure=False), progress=progress, procs=procs)
+    app.extensions[CHECKED_KEY] = True
+    return count
+
+
+# --- searching -------------------------------------------------------------------------------
+
+
+def search(query: str, **options) -> SearchResult:
+    """SlideIndex.search with the app's error handling: a malformed query is a 400 with the
+    Chinese message; an index found broken now is rebuilt (logged) and the search retried."""
+    index = get_index()
+    try:
+        return _search(index, query, options)
+    except ServiceError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any failure to read may mean a broken index
+        if not _repair_after(index, exc):
+            raise
+    return _search(index, query, options)
+
+
+def _search(index: SlideIndex, query: str, options: dict) -> SearchResult:
+    try:
+        return index.search(query, **options)
+    except QueryError as exc:
+        raise ServiceError(exc.message, "bad_query", 400) from exc
+
+
+def _repair_after(index: SlideIndex, exc: Exception) -> bool:
+    """True when the index was broken (and is now rebuilt), False when exc has another cause."""
+    with _lock(current_app._get_current_object()):
+        index.close()
+        status = index.check()
+        if status.ok and not isinstance(exc, IndexUnavailableError):
+            return False
+        log.warning("search index unreadable (%r, %s): rebuilding it from the database", exc,
+                    status.detail or status.state)  # fmt: skip
+        if not status.ok:
+            rebuild_into(index)
+        return True

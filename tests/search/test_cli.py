@@ -1,0 +1,103 @@
+"""``lecturehub reindex`` and ``lecturehub check [--repair]`` through the CLI runner."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from lecturehub.auth import services as auth_services
+from lecturehub.core.storage import get_store
+from lecturehub.courseware import services as courseware_services
+from lecturehub.search import services
+from tests.factories import make_user
+from tests.factories.search import talk_with_deck
+
+ALL_WELL = "检查完毕：搜索索引与数据库一致，课件文件完好。\n"
+
+
+@pytest.fixture
+def admin(app):
+    return make_user("boss", "孔锐", roles=["admin"])
+
+
+@pytest.fixture
+def talks(admin, tmp_path):
+    a = talk_with_deck(tmp_path, admin, ["全面推进乡村振兴战略", "防汛预案"], title="乡村振兴",
+                       speaker=admin, day=dt.date(2024, 3, 4))  # fmt: skip
+    b = talk_with_deck(tmp_path, admin, ["防汛演练", "防汛物资", "低保"], title="防汛工作",
+                       day=dt.date(2024, 5, 6))  # fmt: skip
+    return a, b
+
+
+def listing(q: str) -> list[tuple]:
+    result = services.search(q, per_page=100)
+    return [
+        (h.lecture_id, h.courseware_id, h.slide, h.snippet, h.lecture_title) for h in result.hits
+    ]
+
+
+def test_reindex_rebuilds_the_same_results(runner, talks):
+    before = {q: listing(q) for q in ("防汛", "乡村振兴", "低保 OR 防汛")}
+    result = runner.invoke(args=["reindex"])
+    assert result.exit_code == 0, result.output
+    assert "已重建搜索索引：2 场讲学，5 页幻灯片" in result.output
+    assert {q: listing(q) for q in before} == before
+
+
+def test_check_passes_when_index_and_files_are_in_step(runner, talks):
+    result = runner.invoke(args=["check"])
+    assert (result.exit_code, result.output) == (0, ALL_WELL)
+
+
+def test_check_reports_a_missing_deck_and_a_tampered_file(runner, talks):
+    a, b = talks
+    services.get_index().remove_deck(a.id)
+    row = courseware_services.current_version(b)
+    get_store().path(row.sha256).write_bytes(b"tampered")
+    result = runner.invoke(args=["check"])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[:2] == [
+        f"[问题] 讲学 #{a.id}「乡村振兴」：当前课件（#{courseware_services.current_version(a).id}）不在索引中",
+        f"[问题] 讲学 #{b.id}「防汛工作」 第 1 版课件文件缺失或已损坏（SHA-256 不符）：无法自动修复，请重新上传或从备份恢复",
+    ]  # fmt: skip
+
+
+def test_repair_fixes_the_index_but_not_a_damaged_file(runner, talks):
+    a, b = talks
+    services.get_index().remove_deck(a.id)
+    get_store().path(courseware_services.current_version(b).sha256).write_bytes(b"tampered")
+    result = runner.invoke(args=["check", "--repair"])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"[已修复] 讲学 #{a.id}「乡村振兴」：当前课件")
+    assert "[问题] 讲学" in result.output and "无法自动修复" in result.output
+    assert [hit[0] for hit in listing("乡村振兴")] == [a.id]
+
+
+def test_check_finds_a_renamed_speaker_and_repair_refreshes_the_talk(runner, admin, talks):
+    auth_services.update_user(admin, name="孔锐锐", roles=["admin"], department=None)
+    result = runner.invoke(args=["check"])
+    assert (result.exit_code, result.output.splitlines()[0]) == (
+        1, f"[问题] 讲学 #{talks[0].id}「乡村振兴」：索引中的讲课人已过时")  # fmt: skip
+    assert runner.invoke(args=["check", "--repair"]).exit_code == 0
+    assert services.search("乡村振兴").hits[0].speaker == "孔锐锐"
+    assert runner.invoke(args=["check"]).output == ALL_WELL
+
+
+def test_repair_removes_the_slides_of_a_talk_without_courseware(runner, admin, talks):
+    a, _ = talks
+    courseware_services.delete_version(courseware_services.current_version(a), admin)  # no notice
+    result = runner.invoke(args=["check", "--repair"])
+    assert result.exit_code == 0
+    assert f"[已修复] 讲学 #{a.id}「乡村振兴」：已没有课件，索引中仍有其幻灯片" in result.output
+    assert listing("乡村振兴") == []
+
+
+def test_repair_rebuilds_a_corrupt_index(app, runner, talks):
+    services.close_index()
+    (Path(app.config["INDEX_DIR"]) / "CURRENT").write_bytes(b"garbage")
+    result = runner.invoke(args=["check", "--repair"])
+    assert result.exit_code == 0
+    assert result.output.startswith("[已修复] 搜索索引已损坏（CURRENT is garbage")
+    assert len(listing("防汛")) == 3

@@ -1,0 +1,63 @@
+"""Several processes and threads writing and searching one index directory at once."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from lecturehub.search.index import SlideIndex
+from tests.search import make_deck
+
+PROCESSES, DECKS_EACH, SLIDES_EACH = 4, 25, 3
+
+
+def write_decks(directory: str, worker: int) -> int:
+    """(Spawned process) add this worker's decks through its own SlideIndex."""
+    index = SlideIndex(Path(directory), writer_timeout=120)
+    for n in range(DECKS_EACH):
+        lecture = worker * 1000 + n
+        index.add_deck(
+            make_deck(lecture, [f"deck{lecture} 防汛第{i}页" for i in range(SLIDES_EACH)])
+        )
+    index.close()
+    return DECKS_EACH
+
+
+def test_four_processes_writing_25_decks_each_leave_all_100_searchable(tmp_path):
+    directory = tmp_path / "index"
+    SlideIndex(directory).close()
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(PROCESSES, mp_context=context) as pool:
+        written = list(pool.map(write_decks, [str(directory)] * PROCESSES, range(PROCESSES)))
+    index = SlideIndex(directory)
+    lectures = [w * 1000 + n for w in range(PROCESSES) for n in range(DECKS_EACH)]
+    assert (sum(written), sorted(index.indexed_decks())) == (100, lectures)
+    assert all(index.search(f"deck{lecture}").total == SLIDES_EACH for lecture in lectures)
+    assert len(index.search("防汛", per_page=1000).hits) == 100 * SLIDES_EACH
+    assert index.check().state == "ok"
+
+
+def test_threads_search_one_instance_while_another_thread_writes(tmp_path):
+    index = SlideIndex(tmp_path / "index")
+    index.add_deck(make_deck(1, ["低保"] * 3))
+    errors: list[BaseException] = []
+    done = threading.Event()
+
+    def search_until_done():
+        try:
+            while not done.is_set():
+                assert {h.lecture_id for h in index.search("低保").hits} >= {1}
+        except BaseException as exc:
+            errors.append(exc)
+
+    searchers = [threading.Thread(target=search_until_done) for _ in range(3)]
+    for thread in searchers:
+        thread.start()
+    for lecture in range(2, 12):
+        index.add_deck(make_deck(lecture, ["低保", "医保"]))
+    done.set()
+    for thread in searchers:
+        thread.join()
+    assert (errors, index.search("低保").total) == ([], 13)

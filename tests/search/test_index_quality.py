@@ -1,0 +1,97 @@
+"""Search quality on real policy text: hit counts equal true substring counts, phrases rank high.
+
+Uses ../shared/corpus-zh/government_work_reports.jsonl (skipped when absent).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from lecturehub.search.index import SlideDoc, SlideIndex
+
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus-zh"
+REPORTS = CORPUS / "government_work_reports.jsonl"
+TERMS = ["乡村振兴", "河长制", "医疗保障", "防汛", "低保", "营商环境", "5G", "2023年", "党史学习教育",
+         "高标准农田"]  # fmt: skip
+SLIDES_WANTED = 3000
+HAN = re.compile("[\u4e00-\u9fff]")
+
+pytestmark = pytest.mark.skipif(not REPORTS.exists(), reason="corpus-zh not available")
+
+
+def report_slides(width: int = 150) -> list[SlideDoc]:
+    """The newest reports cut into ~width-char slides, 40 slides per talk."""
+    lines = REPORTS.read_text(encoding="utf-8").splitlines()
+    reports = sorted(
+        (json.loads(line) for line in lines), key=lambda r: r["year"] or "", reverse=True
+    )
+    texts = []
+    for report in reports:
+        content = "\n".join(p.strip() for p in report["content"].splitlines() if p.strip())
+        texts += [content[i : i + width] for i in range(0, len(content), width)]
+        if len(texts) >= SLIDES_WANTED:
+            break
+    return [
+        SlideDoc(
+            lecture_id=1 + n // 40,
+            courseware_id=1,
+            slide=1 + n % 40,
+            slide_title="",
+            text=text,
+            notes="",
+            hidden=False,
+            lecture_title="政府工作报告学习",
+            speaker="孔锐",
+            department="党政办",
+            category="最新政策和文件解读",
+            date=datetime.date(2024, 1, 1),
+            series_id=1,
+        )  # fmt: skip
+        for n, text in enumerate(texts[:SLIDES_WANTED])
+    ]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    docs = report_slides()
+    index = SlideIndex(tmp_path_factory.mktemp("quality") / "index")
+    index.rebuild(docs)
+    yield index, docs
+    index.close()
+
+
+@pytest.mark.parametrize("term", TERMS)
+def test_hit_count_equals_the_true_substring_count(corpus, term):
+    index, docs = corpus
+    truth = sum(1 for doc in docs if term.lower() in doc.text.lower())
+    result = index.search(term, per_page=len(docs))
+    assert (len(result.hits), result.total) == (truth, truth)
+
+
+def test_every_hit_snippet_marks_the_term(corpus):
+    index, _ = corpus
+    for term in TERMS:
+        hits = index.search(term, per_page=50).hits
+        assert all(f"<mark>{term}</mark>".lower() in hit.snippet.lower() for hit in hits), term
+
+
+def test_a_phrase_from_a_slide_finds_that_slide_in_the_top_three(corpus):
+    index, docs = corpus
+    rng, checked = random.Random(7), 0
+    while checked < 20:
+        doc = rng.choice(docs)
+        start = rng.randrange(0, max(1, len(doc.text) - 12))
+        phrase = doc.text[start : start + 10]
+        if not (HAN.fullmatch(phrase[0]) and HAN.fullmatch(phrase[-1])) or "\n" in phrase:
+            continue  # digits and Latin letters match whole words only
+        if sum(phrase in d.text for d in docs) > 3:
+            continue
+        top = [(h.lecture_id, h.slide) for h in index.search(f'"{phrase}"', per_page=3).hits]
+        assert (doc.lecture_id, doc.slide) in top, phrase
+        checked += 1

@@ -1,0 +1,122 @@
+"""The app's one index: created lazily, checked on first use (corrupt or missing → rebuilt from
+the database, decks out of step re-added), rebuilt whole on request, recovered at search time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from lecturehub.core.errors import ServiceError
+from lecturehub.search import results, services
+from lecturehub.search.params import SearchParams
+from tests.factories import make_user
+from tests.factories.search import talk_with_deck
+
+
+@pytest.fixture
+def admin(app):
+    return make_user("boss", "孔锐", roles=["admin"])
+
+
+@pytest.fixture
+def two_talks(admin, tmp_path):
+    a = talk_with_deck(tmp_path, admin, ["全面推进乡村振兴战略", "防汛预案"], title="甲",
+                       day=dt.date(2024, 3, 4))  # fmt: skip
+    b = talk_with_deck(tmp_path, admin, ["防汛演练", "防汛物资", "低保"], title="乙",
+                       day=dt.date(2024, 5, 6))  # fmt: skip
+    return a, b
+
+
+def listing(q: str) -> list[tuple[int, int, str]]:
+    return [(h.lecture_id, h.slide, h.snippet) for h in services.search(q).hits]
+
+
+def found(q: str, **options) -> list[tuple[int, int]]:
+    return [(h.lecture_id, h.slide) for h in services.search(q, sort="date", **options).hits]
+
+
+def garble(directory: Path) -> None:
+    for path in directory.rglob("*"):
+        if path.is_file():
+            path.write_bytes(b"\x00garbage\xff" * 10)
+
+
+def test_creating_the_app_does_not_open_the_index(app):
+    assert "lecturehub_index" not in app.extensions
+
+
+def test_one_index_per_app_even_when_threads_race_for_it(app):
+    seen = []
+
+    def use():
+        with app.app_context():
+            seen.append(services.get_index())
+
+    threads = [threading.Thread(target=use) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len({id(index) for index in seen}) == 1
+    assert seen[0] is app.extensions["lecturehub_index"]
+
+
+def test_a_corrupt_index_is_rebuilt_from_the_database_at_first_use(app, two_talks):
+    a, b = two_talks
+    services.close_index()  # as after a restart
+    garble(Path(app.config["INDEX_DIR"]))
+    assert found("防汛") == [(b.id, 1), (b.id, 2), (a.id, 2)]
+    assert services.get_index().check().ok
+
+
+def test_a_deleted_index_directory_is_rebuilt_at_first_use(app, two_talks):
+    a, _ = two_talks
+    services.close_index()
+    shutil.rmtree(app.config["INDEX_DIR"])
+    assert found("乡村振兴") == [(a.id, 1)]
+
+
+def test_a_deck_missing_from_the_index_is_added_back_at_first_use(app, admin, tmp_path):
+    talks = [talk_with_deck(tmp_path, admin, [f"第{n}讲防汛"]) for n in range(3)]
+    services.get_index().remove_deck(talks[1].id)
+    services.close_index()
+    assert sorted(lecture_id for lecture_id, _ in found("防汛")) == [t.id for t in talks]
+
+
+def test_an_index_broken_while_open_is_rebuilt_when_a_search_fails(app, two_talks):
+    a, _ = two_talks
+    (Path(app.config["INDEX_DIR"]) / "CURRENT").write_bytes(b"garbage")
+    assert found("乡村振兴") == [(a.id, 1)]
+
+
+def test_rebuild_gives_the_same_hits_and_counts_every_slide(app, two_talks):
+    before = listing("防汛")
+    counts = []
+    assert services.rebuild(progress=counts.append) == 5
+    assert (listing("防汛"), counts[-1]) == (before, 5)
+    assert services.slide_count() == 5
+
+
+def test_a_malformed_query_is_a_400_service_error(app, two_talks):
+    with pytest.raises(ServiceError) as error:
+        services.search("(防汛")
+    assert (error.value.code, error.value.status, error.value.message) == (
+        "bad_query", 400, "括号没有配对，请检查查询中的括号。")  # fmt: skip
+
+
+def test_results_are_grouped_by_talk_with_their_matching_slide_count(app, two_talks):
+    a, b = two_talks
+    page = results.search_talks(SearchParams(q="防汛"))
+    assert [(t.lecture_id, t.count) for t in page.talks] == [(b.id, 2), (a.id, 1)]
+    assert (page.total, page.talk_count, page.pages, page.truncated) == (3, 2, 1, False)
+
+
+def test_recent_talks_are_the_latest_with_courseware_and_follow_the_filters(app, two_talks):
+    a, b = two_talks
+    assert [r.lecture.id for r in results.recent_talks(SearchParams())] == [b.id, a.id]
+    until_april = SearchParams(date_to=dt.date(2024, 4, 1))
+    assert [r.lecture.id for r in results.recent_talks(until_april)] == [a.id]
