@@ -12,6 +12,7 @@ import datetime as dt
 from flask import current_app
 from sqlalchemy import select
 
+from lecturehub.auth import services as auth_services
 from lecturehub.auth.models import Department, User
 from lecturehub.core.errors import Forbidden, NotFound
 from lecturehub.core.security import has_role
@@ -114,9 +115,4 @@ def upcoming_sessions(now: dt.datetime, limit: int = 3) -> list[Session]:
 
 
 def user_dict(user: User) -> dict:
-    return {
-        "id": user.id,
-        "login": user.login,
-        "name": user.name,
-        "department": user.department.name if user.department else None,
-    }
+    return auth_services.user_brief(user)

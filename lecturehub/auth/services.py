@@ -208,12 +208,19 @@ def get_department(department_id: int | None) -> Department | None:
     return db.session.get(Department, department_id) if department_id else None
 
 
-def user_dict(user: User) -> dict:
+def user_brief(user: User) -> dict:
+    """Who someone is, for other features' JSON (attendance records, leave requests …)."""
     return {
         "id": user.id,
         "login": user.login,
         "name": user.name,
         "department": user.department.name if user.department else None,
+    }
+
+
+def user_dict(user: User) -> dict:
+    return {
+        **user_brief(user),
         "title": user.title,
         "roles": user.roles,
         "active": user.active,
