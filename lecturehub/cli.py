@@ -80,18 +80,20 @@ def demo_command(if_empty: bool) -> None:
 @click.option("--threads", default=8, show_default=True, type=int)
 def serve_command(host: str, port: int, threads: int) -> None:
     """Serve the app with waitress (Windows or Linux)."""
-    from waitress import serve
-
     from lecturehub import create_app
     from lecturehub.config import ConfigError
+    from lecturehub.core.server import make_server
 
     try:
         app = create_app()
     except ConfigError as exc:
         _fail(str(exc))
     click.echo(f"LectureHub 正在运行： http://{host}:{port}/  （Ctrl+C 停止）")
-    serve(app, host=host, port=port, threads=threads, max_request_body_size=app.config["MAX_CONTENT_LENGTH"],
-          ident="LectureHub")  # fmt: skip
+    server = make_server(app, host=host, port=port, threads=threads)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        server.close()
 
 
 COMMANDS = (init_command, demo_command, serve_command)

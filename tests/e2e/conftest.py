@@ -12,8 +12,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from waitress.server import create_server
 
+from lecturehub.core.server import make_server
 from lecturehub.extensions import db
 from tests.conftest import make_app
 
@@ -45,7 +45,7 @@ def browser():
 class LiveServer:
     def __init__(self, app):
         self.app = app
-        self.server = create_server(app, host="127.0.0.1", port=0, threads=4)
+        self.server = make_server(app, host="127.0.0.1", port=0, threads=4)
         self.url = f"http://127.0.0.1:{self.server.effective_port}"
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
