@@ -207,7 +207,7 @@ def report_queries(index: SlideIndex, db, repeats: int) -> None:
         ft = time_queries(fts_query(db), queries, repeats)
         print(f"query {label:<13} whoosh p50 {pct(wt, .5):6.1f} p95 {pct(wt, .95):6.1f} ms   "
               f"fts5 p50 {pct(ft, .5):5.1f} p95 {pct(ft, .95):5.1f} ms")  # fmt: skip
-    print("whoosh per query (median ms, estimated total hits):")
+    print("whoosh per query (median ms, total hits):")
     for q in POLICY_TERMS + GENERIC_WORDS + TWO_WORDS:
         times = time_queries(whoosh_query(index), [q], 5)
         print(f"  {q:<14} {pct(times, 0.5):7.1f} ms  {index.search(q, per_page=10).total:7,}")

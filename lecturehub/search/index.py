@@ -1,5 +1,6 @@
 """The slide search index: the app's one wrapper around whoosh (analysis and query syntax live
-beside it in analyzers.py and query.py, the only other modules that import whoosh or jieba).
+beside it in analyzers.py and query.py, relevance of plain terms in topk.py: the only other
+modules that import whoosh or jieba).
 
 Layout on disk (the same on Windows: no symlinks)::
 
@@ -65,11 +66,13 @@ from lecturehub.search.query import (
     make_hit,
     parse,
 )
+from lecturehub.search.topk import plain_terms, top_terms
 
 __all__ = ["Hit", "IndexBusyError", "IndexStatus", "IndexUnavailableError", "QueryError",
            "SearchResult", "SlideDoc", "SlideIndex", "group_by_lecture"]  # fmt: skip
 
-SCHEMA_VERSION = 1  # bump when SCHEMA or the analysis changes: check() then says "corrupt"
+# v2: jieba words without HMM.
+SCHEMA_VERSION = 2  # bump when SCHEMA or the analysis changes: check() then says "corrupt"
 _GEN_RE = re.compile(r"^gen-(\d{6,})$")
 _META_FIELDS = ("lecture_title", "speaker", "department", "category", "date", "series_id")
 
@@ -360,7 +363,7 @@ class SlideIndex:
         if sort not in ("relevance", "date") or page < 1 or per_page < 1:
             raise ValueError("sort must be relevance|date, page and per_page >= 1")
         tree = parse(query)
-        q, match, literals = compile_query(tree)
+        q, _, literals = compile_query(tree)
         newest = sort == "date" or tree is None
         filters = [wq.Term(f, str(v)) for f, v in (("category", category), ("department", department),
                    ("speaker", speaker), ("series", series_id)) if v is not None]  # fmt: skip
@@ -368,21 +371,26 @@ class SlideIndex:
             lo, hi = (d and day_number(d) for d in (date_from, date_to))
             filters.append(wq.NumericRange("day", lo, hi))
         limit = page * per_page
-        # Block-quality skipping only pays for a lone term (e.g. 发展 on half the slides);
-        # without it the collector counts every match, so the total is exact for free.
-        skip = isinstance(match, wq.Term) and not newest
+        filter_q = wq.And(filters) if filters else None
+        mask_q = None if include_hidden else wq.Term("hidden", True)
+        terms = None if newest else plain_terms(q)
+        # Plain terms (经济 发展) take topk's faster path; elsewhere the collector counts
+        # every match (no block-quality skipping), so the total is exact either way.
         with self._lock:
             searcher = self._fresh_searcher()
-            results = searcher.search(
-                q, limit=limit, terms=False, optimize=skip,
-                sortedby=FieldFacet("order", reverse=True) if newest else None,
-                filter=wq.And(filters) if filters else None,
-                mask=None if include_hidden else wq.Term("hidden", True),
-            )  # fmt: skip
-            found = results.scored_length()
-            total = match.estimate_size(searcher.reader()) if skip else len(results)
-            total = found if found < limit else max(found, total)
-            rows = [(results.score(i), results[i]["data"]) for i in range(limit - per_page, found)]
+            if terms is not None:
+                total, top = top_terms(searcher, terms, limit, filter_q, mask_q)
+                rows = [(score, searcher.stored_fields(docnum)["data"])
+                        for score, docnum in top[limit - per_page :]]  # fmt: skip
+            else:
+                results = searcher.search(
+                    q, limit=limit, terms=False, optimize=False,
+                    sortedby=FieldFacet("order", reverse=True) if newest else None,
+                    filter=filter_q, mask=mask_q,
+                )  # fmt: skip
+                found, total = results.scored_length(), len(results)
+                rows = [(results.score(i), results[i]["data"])
+                        for i in range(limit - per_page, found)]  # fmt: skip
         patterns = highlight_patterns(literals)
         hits = [make_hit(unpack(values), score or 0.0, patterns) for score, values in rows]
         return SearchResult(total=total, page=page, per_page=per_page, hits=hits)

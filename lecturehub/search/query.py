@@ -62,7 +62,7 @@ class Hit:
 
 @dataclass(frozen=True)
 class SearchResult:
-    total: int  # exact, except an estimate (document frequency) for a lone frequent term
+    total: int  # exact number of matching slides
     page: int
     per_page: int
     hits: list[Hit]
