@@ -121,7 +121,7 @@ def create_leave():
 
 
 @bp.post("/leave/<int:leave_id>/decision")
-@api_view("leader", summary="牵头领导审批请假（仅限该系列的牵头领导）", body=DECISION_BODY,
+@api_view("leader", "admin", summary="牵头领导审批请假（仅限该系列的牵头领导；牵头领导本人的请假由管理员审批）", body=DECISION_BODY,
           responses={409: "已处理过"})  # fmt: skip
 def decide_leave(leave_id: int):
     data = json_body()

@@ -116,11 +116,9 @@ def request_leave(user: User, series: Series, leave_type: str, reason: str, *,
 
 def decide(leave: LeaveRequest, by: User, approve: bool, comment: str = "",
            now: dt.datetime | None = None) -> LeaveRequest:  # fmt: skip
-    """Approve or refuse: only the lead leader (牵头领导) of that series."""
-    if not leads(by, leave.series):
-        leader = leave.series.leader.name if leave.series.leader else "牵头领导"
-        raise Forbidden(f"只有“{leave.series.name}”的牵头领导（{leader}）可以审批此请假。",
-                        "not_series_leader")  # fmt: skip
+    """Approve or refuse: the lead leader (牵头领导) of that series; the leader's own leave
+    goes to 党政办 (an admin), since nobody decides their own request."""
+    _check_decider(leave, by)
     if leave.status != LEAVE_PENDING:
         raise Conflict(f"该请假申请已处理（{leave.status_label}）。", "already_decided")
     leave.status = LEAVE_APPROVED if approve else LEAVE_REFUSED
@@ -128,6 +126,18 @@ def decide(leave: LeaveRequest, by: User, approve: bool, comment: str = "",
     leave.decision_comment = (comment or "").strip()[:1000]
     db.session.commit()
     return leave
+
+
+def _check_decider(leave: LeaveRequest, by: User) -> None:
+    if leave.user_id == by.id:
+        raise Forbidden("不能审批本人的请假；牵头领导本人的请假由党政办审批。", "own_leave")
+    if leads(by, leave.series):
+        return
+    if by.has_role("admin") and leave.series.leader_id == leave.user_id:
+        return
+    leader = leave.series.leader.name if leave.series.leader else "牵头领导"
+    raise Forbidden(f"只有“{leave.series.name}”的牵头领导（{leader}）可以审批此请假。",
+                    "not_series_leader")  # fmt: skip
 
 
 def withdraw(leave: LeaveRequest, by: User, now: dt.datetime | None = None) -> LeaveRequest:

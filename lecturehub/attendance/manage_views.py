@@ -137,7 +137,7 @@ def leave_queue():
 
 
 @bp.route("/attendance/leave/<int:leave_id>/decide", methods=["POST"])
-@role_required("leader")
+@role_required("leader", "admin")
 def decide_leave(leave_id: int):
     leave = leave_service.get_leave(leave_id)
     form = DecisionForm()

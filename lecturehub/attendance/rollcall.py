@@ -23,7 +23,7 @@ from lecturehub.attendance.records import Ledger, session_sheet
 from lecturehub.attendance.services import is_closed, require_manage, window
 from lecturehub.attendance.signin import find_record, lateness
 from lecturehub.auth.models import User
-from lecturehub.core.errors import ServiceError
+from lecturehub.core.errors import Forbidden, ServiceError
 from lecturehub.core.timeutil import now as local_now
 from lecturehub.extensions import db
 from lecturehub.schedule.models import Session
@@ -112,6 +112,8 @@ def correct(session: Session, user: User, status: str, late_minutes: int, reason
     """Correct one person's record at a session, with a reason; the change is kept."""
     now = now or local_now()
     require_manage(by, session)
+    if user.id == by.id and not by.has_role("admin"):
+        raise Forbidden("不能更正本人的考勤记录，请由党政办更正。", "own_record")
     _check_status(status)
     reason = (reason or "").strip()
     if not reason:

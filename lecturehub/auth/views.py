@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint, current_app, flash, redirect, render_template, request, session, url_for,
+)  # fmt: skip
 from flask_login import current_user, login_user, logout_user
 
 from lecturehub.auth import login as login_service
@@ -89,8 +91,15 @@ def profile():
     return render_template(
         "auth/profile.html", form=form, token_form=TokenForm(), empty=EmptyForm(),
         tokens=login_service.list_tokens(current_user), new_token=session.pop("new_token", None),
-        feed_token=services.feed_token_for(current_user),
+        feed_url=_feed_url(),
     )  # fmt: skip
+
+
+def _feed_url() -> str | None:
+    """The personal calendar feed's secret URL, when the schedule feature offers feeds."""
+    if "schedule.my_feed" not in current_app.view_functions:
+        return None
+    return url_for("schedule.my_feed", token=services.feed_token_for(current_user), _external=True)
 
 
 @bp.route("/profile/tokens", methods=["POST"])

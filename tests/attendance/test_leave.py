@@ -132,3 +132,20 @@ def test_a_member_may_not_record_leave_for_someone_else(app):
     error = _error(lambda: leave_service.request_leave(make_user(), session.series, "事假", "x",
                                                        session=session, by=make_user(), now=T0 - dt.timedelta(days=2)))  # fmt: skip
     assert error.status == 403
+
+
+def test_a_lead_leader_cannot_approve_their_own_leave(app, db):
+    leader = make_leader()
+    leave = ask_leave(leader, make_session(T0))
+    error = _error(lambda: leave_service.decide(leave, leader, True))
+    assert (error.status, error.code) == (403, "own_leave")
+    db.session.refresh(leave)
+    assert leave.status == "pending"
+
+
+def test_the_lead_leaders_own_leave_is_decided_by_an_admin(app):
+    leader = make_leader()
+    admin = make_user("boss", roles=["admin"])
+    leave = ask_leave(leader, make_session(T0))
+    leave_service.decide(leave, admin, True, "同意", now=T0 - dt.timedelta(days=1))
+    assert (leave.status, leave.decided_by_id) == ("approved", admin.id)

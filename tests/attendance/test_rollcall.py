@@ -9,6 +9,7 @@ import pytest
 from lecturehub.attendance import records, rollcall
 from lecturehub.attendance.models import AttendanceCorrection, AttendanceRecord
 from lecturehub.core.errors import ServiceError
+from lecturehub.schedule.models import KIND_TRAINING
 from tests.factories import make_user
 from tests.factories.attendance import correct, make_leader, make_session, sign_in
 
@@ -145,3 +146,12 @@ def test_the_flag_count_is_a_setting(app):
     assert records.absence_flags(2026, [user], now=dt.datetime(2026, 11, 26)) == {
         user.id: sessions[1:]
     }
+
+
+def test_a_leader_cannot_correct_their_own_record(app, db):
+    leader = make_leader(KIND_TRAINING)
+    session = make_session(kind=KIND_TRAINING)
+    with pytest.raises(ServiceError) as info:
+        correct(session, leader, "present", by=leader)
+    assert (info.value.status, info.value.code) == (403, "own_record")
+    assert db.session.query(AttendanceRecord).count() == 0

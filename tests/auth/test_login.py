@@ -121,3 +121,12 @@ def test_passwords_are_stored_hashed(db):
     user = make_user("zhangsan", password="password123")
     assert "password123" not in user.password_hash
     assert user.password_hash.startswith(("scrypt:", "pbkdf2:"))
+
+
+def test_profile_page_shows_the_personal_calendar_url(client, auth):
+    make_user("zhangsan")
+    auth.login("zhangsan")
+    response = client.get("/profile")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert 'data-testid="feed-url"' in page and "/calendar/" in page
