@@ -5,15 +5,13 @@ Excel files come from openpyxl; CSV is UTF-8 with a BOM so Excel opens it with C
 
 from __future__ import annotations
 
-import csv
-import io
-
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from lecturehub.attendance.records import Counts, PeriodReport, SessionSheet
 from lecturehub.core.periods import Period
+from lecturehub.core.spreadsheet import csv_bytes, workbook_bytes
 from lecturehub.core.timeutil import format_datetime_zh
 
 COUNT_HEADERS = ("应到", "出勤", "迟到", "请假", "免训", "缺席")
@@ -114,9 +112,7 @@ def _print_setup(ws, title_rows: str) -> None:
 
 
 def _save(wb: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)
 
 
 def report_csv(report: PeriodReport) -> bytes:
@@ -129,9 +125,7 @@ def report_csv(report: PeriodReport) -> bytes:
 
 
 def _csv(rows: list[list]) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes(rows)
 
 
 # --- per-session sign-in sheet (签到表) -------------------------------------------------------

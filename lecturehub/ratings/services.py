@@ -78,6 +78,8 @@ def refusal(lecture: Lecture, user: User, now: dt.datetime | None = None) -> Ser
             f"评价已截止（截止时间 {closes.month}月{closes.day}日 {closes:%H:%M}）。",
             "window_closed",
         )
+    if lecture.speaker_id == user.id:
+        return Forbidden("讲课人不能评价自己的讲学。", "own_talk")
     if not signed_in(lecture, user):
         return Forbidden("您没有在本场讲学签到，只有签到的人员才能评价。", "not_attended")
     return None

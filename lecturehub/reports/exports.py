@@ -6,12 +6,11 @@ No sheet carries a rater's name: only talks, speakers, departments and pooled fi
 
 from __future__ import annotations
 
-import io
-
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from lecturehub.core.spreadsheet import workbook_bytes
 from lecturehub.core.timeutil import format_datetime_zh
 from lecturehub.ratings.aggregates import DIMENSIONS, Aggregate, percent
 from lecturehub.reports.quarterly import QuarterReport
@@ -80,9 +79,7 @@ def _sheet(wb: Workbook, title: str, heading: str, lines: list[str], headers: li
 
 def _save(wb: Workbook) -> bytes:
     del wb[wb.sheetnames[0]]  # the empty default sheet
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)
 
 
 TALK_WIDTHS = {1: 6, 2: 12, 3: 32, 4: 10, 5: 16, 8: 9, len(TALK_HEADERS): 22}

@@ -182,3 +182,12 @@ def test_pending_lists_open_unrated_talks_the_user_signed_in_to(app):
     assert [t.title for t in services.pending_for(user)] == ["待评"]
     assert services.pending_for(make_user()) == []
     assert services.refusal(not_attended, user).code == "not_attended"
+
+
+def test_the_speaker_may_not_rate_their_own_talk(app):
+    speaker = make_user()
+    talk = make_talk(T0, speaker=speaker)
+    signin.record_signin(talk.session, speaker, talk.session.starts_at)
+    error = _refused(lambda: services.rate(talk, speaker, scores(), now=END))
+    assert (error.code, error.status) == ("own_talk", 403)
+    assert _count() == 0
