@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Flask, g, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -27,7 +28,15 @@ def _sqlite_pragmas(dbapi_connection, connection_record):  # noqa: ARG001
     cursor.close()
 
 
+class BoundedInt(IntegerConverter):
+    """``<int:id>`` that only matches what the database can hold (else a plain 404)."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=2**63 - 1, signed=False):  # noqa: A002
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
 def init_extensions(app: Flask, ext) -> None:
+    app.url_map.converters["int"] = BoundedInt
     for key in ("STORAGE_DIR", "FILES_DIR", "INDEX_DIR"):
         Path(app.config[key]).mkdir(parents=True, exist_ok=True)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

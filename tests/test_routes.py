@@ -106,3 +106,31 @@ def test_wrong_method_on_api_is_json(client):
     response = client.delete("/api/v1/me")
     assert response.status_code == 405
     assert response.get_json()["error"]["code"] == "method_not_allowed"
+
+
+def test_huge_ids_and_numbers_are_a_clean_4xx(client, auth):
+    make_user("tester")
+    auth.login("tester")
+    assert client.get("/lectures/99999999999999999999").status_code == 404
+    response = client.get("/api/v1/sessions?series=99999999999999999999")
+    assert response.status_code in (200, 400)
+    assert response.get_json() is not None
+
+
+def test_dates_far_outside_the_calendar_fall_back_to_today(client, auth):
+    make_user("tester")
+    auth.login("tester")
+    for url in (
+        "/schedule?from=9999-12-31",
+        "/schedule/week?date=9999-12-31",
+        "/schedule/month?month=9999-12",
+    ):
+        assert client.get(url).status_code == 200, url
+
+
+def test_leave_with_a_non_string_date_is_a_400(client):
+    user = make_user("tester")
+    response = client.post("/api/v1/leave", headers=bearer(make_token(user)),
+                           json={"series": 1, "type": "事假", "reason": "出差", "from": 20260101, "to": "2026-01-02"})  # fmt: skip
+    assert 400 <= response.status_code < 500
+    assert response.get_json()["error"]["message"]

@@ -79,6 +79,14 @@ def register_error_handlers(app: Flask) -> None:
             return api_error(400, "csrf_failed", message)
         return render_template("errors/error.html", status=400, message=message), 400
 
+    @app.errorhandler(OverflowError)
+    def handle_overflow(exc: OverflowError):
+        """A number too large for the database (e.g. ?series=99999999999999999999)."""
+        message = "参数中的数字超出范围。"
+        if wants_json():
+            return api_error(400, "bad_request", message)
+        return render_template("errors/error.html", status=400, message=message), 400
+
     @app.errorhandler(HTTPException)
     def handle_http(exc: HTTPException):
         status = exc.code or 500

@@ -27,13 +27,18 @@ def iso(value: dt.datetime | None) -> str | None:
     return aware(value).isoformat() if value else None
 
 
+MIN_YEAR, MAX_YEAR = 2000, 2100  # dates outside this are typos, not plans
+
+
 def parse_date(text: str | None) -> dt.date | None:
-    if not text:
+    """A YYYY-MM-DD string as a date; None for anything else (wrong type, format or era)."""
+    if not isinstance(text, str) or not text.strip():
         return None
     try:
-        return dt.date.fromisoformat(text.strip())
+        value = dt.date.fromisoformat(text.strip())
     except ValueError:
         return None
+    return value if MIN_YEAR <= value.year <= MAX_YEAR else None
 
 
 def format_date_zh(value: dt.date) -> str:

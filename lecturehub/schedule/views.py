@@ -62,9 +62,14 @@ def week():
 def _month_arg() -> dt.date:
     raw = request.args.get("month") or ""
     try:
-        return dt.datetime.strptime(raw, "%Y-%m").date()
+        first = dt.datetime.strptime(raw, "%Y-%m").date()
     except ValueError:
         return timeutil.today().replace(day=1)
+    return (
+        first
+        if timeutil.MIN_YEAR <= first.year <= timeutil.MAX_YEAR
+        else timeutil.today().replace(day=1)
+    )
 
 
 @bp.route("/schedule/month")
