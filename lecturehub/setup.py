@@ -37,6 +37,14 @@ class BoundedInt(IntegerConverter):
 
 def init_extensions(app: Flask, ext) -> None:
     app.url_map.converters["int"] = BoundedInt
+
+    @app.before_request
+    def _request_scoped_g():
+        """Keep per-request caches out of ``g`` when a caller (tests, a CLI job) holds one
+        app context across requests: the signed-in user and the CSRF token of the last one."""
+        for key in ("_login_user", "csrf_token", "api_token_auth", "api_token_error"):
+            g.pop(key, None)
+
     for key in ("STORAGE_DIR", "FILES_DIR", "INDEX_DIR"):
         Path(app.config[key]).mkdir(parents=True, exist_ok=True)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -103,10 +111,3 @@ def register_app_hooks(app: Flask) -> None:
         if request.path.startswith("/api/"):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
-
-    @app.before_request
-    def _request_scoped_g():
-        """Keep per-request caches out of ``g`` when a caller (tests, a CLI job) holds one
-        app context across requests: the signed-in user and the CSRF token of the last one."""
-        for key in ("_login_user", "csrf_token", "api_token_auth", "api_token_error"):
-            g.pop(key, None)

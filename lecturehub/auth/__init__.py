@@ -13,9 +13,25 @@ def init_app(app: Flask) -> None:
     from lecturehub.auth.models import User
 
     @login_manager.user_loader
-    def load_user(user_id: str):
+    def load_user(session_id: str):
+        user_id, _, stamp = session_id.partition(":")
         user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.active else None
+        if user is None or not user.active or user.session_stamp != stamp:
+            return None  # deactivated, or the password changed since this session began
+        return user
+
+    @app.before_request
+    def require_password_change():
+        """A user with a generated or reset password must change it before anything else."""
+        from flask import redirect, url_for
+        from flask_login import current_user
+
+        allowed = {"auth.profile", "auth.logout", "static"}
+        if request.path.startswith("/api/") or request.endpoint in allowed:
+            return None
+        if current_user.is_authenticated and current_user.must_change_password:
+            return redirect(url_for("auth.profile"))
+        return None
 
     @login_manager.request_loader
     def load_user_from_token(req):

@@ -5,7 +5,14 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import (
-    Blueprint, current_app, flash, redirect, render_template, request, session, url_for,
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
 )  # fmt: skip
 from flask_login import current_user, login_user, logout_user
 
@@ -84,6 +91,7 @@ def profile():
     if form.validate_on_submit():
         try:
             services.change_password(current_user, form.old.data, form.new.data)
+            login_user(current_user._get_current_object())  # the session stamp changed
             flash("密码已修改。", "success")
             return redirect(url_for("auth.profile"))
         except ServiceError as exc:

@@ -131,3 +131,29 @@ def test_departments_are_seeded_and_editable(client, auth, db):
     assert db.session.get(Department, dept.id).name == "纪检监察室"
     clash = auth.post("/admin/departments", {"name": "党政办", "kind": "department", "active": "y"})
     assert "已存在" in clash.get_data(as_text=True)
+
+
+def test_a_password_reset_signs_out_the_users_old_sessions(app, db):
+    from tests.conftest import Auth
+
+    make_user("boss", roles=["admin"])
+    user = make_user("lisi")
+    victim = app.test_client()
+    Auth(victim).login("lisi")
+    assert victim.get("/").status_code == 200
+    admin = app.test_client()
+    Auth(admin).login("boss")
+    Auth(admin).post(f"/admin/users/{user.id}/reset-password")
+    assert victim.get("/").status_code == 302  # the old session no longer works
+
+
+def test_a_reset_password_must_be_changed_before_anything_else(client, auth, db):
+    from lecturehub.auth import services
+
+    user = make_user("lisi")
+    temporary = services.reset_password(user)
+    auth.login("lisi", temporary)
+    response = client.get("/schedule")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/profile")
+    auth.post("/profile", {"old": temporary, "new": "my-new-password", "confirm": "my-new-password"})
+    assert client.get("/schedule").status_code == 200  # still signed in, now free to go
