@@ -56,7 +56,8 @@ def _held_talks() -> list[Lecture]:
 
 def _rate_talk(rng: random.Random, talk: Lecture, signed: list[int], limit: int | None) -> int:
     profile = WEAK if rng.random() < WEAK_SHARE else GOOD
-    raters = [uid for uid in sorted(signed) if rng.random() < 0.85]
+    audience = sorted(uid for uid in signed if uid != talk.speaker_id)  # speakers never self-rate
+    raters = [uid for uid in audience if rng.random() < 0.85]
     if limit is not None:
         raters = raters[:limit]
     for uid in raters:
