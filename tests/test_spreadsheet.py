@@ -11,7 +11,7 @@ from lecturehub.core.spreadsheet import csv_bytes, workbook_bytes
 
 def test_workbook_keeps_formula_like_text_as_text():
     wb = Workbook()
-    wb.active.append(["=HYPERLINK(\"http://evil.example\",\"点击\")", "正常文字", 3])
+    wb.active.append(['=HYPERLINK("http://evil.example","点击")', "正常文字", 3])
     cell = load_workbook(io.BytesIO(workbook_bytes(wb))).active["A1"]
     assert (cell.data_type, cell.value) == ("s", '=HYPERLINK("http://evil.example","点击")')
 

@@ -1,6 +1,6 @@
 """The slide search index: the app's one wrapper around whoosh (analysis and query syntax live
-beside it in analyzers.py and query.py, relevance of plain terms in topk.py: the only other
-modules that import whoosh or jieba).
+beside it in analyzers.py and query.py, relevance of ANDed terms and phrases in topk.py and
+phrases.py: the only other modules that import whoosh or jieba).
 
 Layout on disk (the same on Windows: no symlinks)::
 
@@ -66,7 +66,7 @@ from lecturehub.search.query import (
     make_hit,
     parse,
 )
-from lecturehub.search.topk import plain_terms, top_terms
+from lecturehub.search.topk import fast_plan, top_docs
 
 __all__ = ["Hit", "IndexBusyError", "IndexStatus", "IndexUnavailableError", "QueryError",
            "SearchResult", "SlideDoc", "SlideIndex", "group_by_lecture"]  # fmt: skip
@@ -373,13 +373,14 @@ class SlideIndex:
         limit = page * per_page
         filter_q = wq.And(filters) if filters else None
         mask_q = None if include_hidden else wq.Term("hidden", True)
-        terms = None if newest else plain_terms(q)
-        # Plain terms (经济 发展) take topk's faster path; elsewhere the collector counts
-        # every match (no block-quality skipping), so the total is exact either way.
+        plan = None if newest else fast_plan(q)
+        # An AND of terms, phrases and lone characters (人民群众 经济 -党) takes topk's faster
+        # path; elsewhere the collector counts every match (no block-quality skipping), so the
+        # total is exact either way.
         with self._lock:
             searcher = self._fresh_searcher()
-            if terms is not None:
-                total, top = top_terms(searcher, terms, limit, filter_q, mask_q)
+            if plan is not None:
+                total, top = top_docs(searcher, plan, limit, filter_q, mask_q)
                 rows = [(score, searcher.stored_fields(docnum)["data"])
                         for score, docnum in top[limit - per_page :]]  # fmt: skip
             else:

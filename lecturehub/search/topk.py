@@ -1,73 +1,120 @@
-"""The fast path of relevance search for queries of plain terms (经济, 经济 发展, 5G 改革).
+"""The fast path of relevance search: an AND of plain terms, exact phrases and lone characters,
+with optional exclusions (经济 发展, 人民群众, 乡村振兴 -河长制, 党).
 
 whoosh's collector scores every match through a tree of matchers, several Python calls per
-posting: ~25 ms per 10,000 matches. A query that is a Term or an And of Terms of the "grams"
-field (no phrase, no jieba boost, no OR/exclusion) is scored here instead from whole posting
-blocks: each term's postings become a {docnum: weight} dict, the matches are the intersection
-of their keys (exact count, filter and mask applied as sets), and each match's BM25F score is
-whoosh's own scorer._score(weight, length), memoised per (weight, length byte). Scores and
-order (score desc, then docnum asc) are those of whoosh's collector; other queries return None
-and take the regular path.
+posting: ~25 ms per 10,000 matches, and a phrase checks positions for every document holding
+all its tokens. Here, per segment, the postings of every token the query needs are read block
+by block into {docnum: weight} dicts (phrase tokens also keep their position values), rarest
+token first, later tokens only in blocks holding a remaining candidate (phrases.py). The
+candidates are the intersection of the dicts' keys, then the filter and mask (cached sets),
+then the phrase position check (exactly query._PhraseMatcher's rule), then the exclusions:
+their count is the exact total. Each candidate's score adds up whoosh's own per-term BM25F
+scorer._score(weight, length), looked up per (weight, length byte) through C-level map():
+
+* a Term scores its weight; an ExactPhrase the sum over its tokens (all of their weights, as
+  _PhraseMatcher's intersection does); AnyStartingWith scores 1 (PreloadedOr, unscored) when
+  it expands to several tokens in a segment, else as that one Term;
+* the jieba boost (AndMaybe's optional Or of "words" terms) adds the scores of the words the
+  document has.
+
+Order is whoosh's collector's: score desc, then docnum asc. Any other query (OR, sequences
+such as 2023年, a repeated word, other fields, boosts) returns None from fast_plan() and takes the regular path.
 """
 
 from __future__ import annotations
 
 import heapq
+import operator
+from dataclasses import dataclass
 
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN
-from whoosh.util.numeric import byte_to_length
+
+from lecturehub.search.phrases import PostingCache, ScoreTable, length_bytes, phrase_docs
+from lecturehub.search.query import AnyStartingWith, ExactPhrase
 
 FIELD = "grams"
-_LENGTHS = "_grams_len"  # whoosh3's per-document length column of the field
+WORDS = "words"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """items: ("term", text) | ("phrase", texts) | ("prefix", str), all required; words: the
+    optional jieba scoring terms; exclude: a set query (Term/phrase/prefix under And/Or)."""
+
+    items: tuple
+    words: tuple[bytes, ...] = ()
+    exclude: wq.Query | None = None
+
+
+def _b(text) -> bytes:
+    return text.encode() if isinstance(text, str) else text
+
+
+def _unit(q: wq.Query):
+    """The plan item of a grams Term / ExactPhrase / AnyStartingWith (unboosted), else None."""
+    if getattr(q, "fieldname", None) != FIELD or q.boost != 1.0:
+        return None
+    if type(q) is wq.Term:
+        return ("term", _b(q.text))
+    if type(q) is ExactPhrase:
+        return ("phrase", tuple(_b(w) for w in q.words))
+    if type(q) is AnyStartingWith:
+        return ("prefix", q.text)
+    return None
+
+
+def _items(q: wq.Query) -> list | None:
+    if type(q) is wq.And and q.boost == 1.0:
+        out = []
+        for sub in q.subqueries:
+            items = _items(sub)
+            if items is None:
+                return None
+            out += items
+        return out or None
+    unit = _unit(q)
+    return None if unit is None else [unit]
+
+
+def _set_query_ok(q: wq.Query) -> bool:
+    if type(q) in (wq.And, wq.Or):
+        return bool(q.subqueries) and all(_set_query_ok(s) for s in q.subqueries)
+    return getattr(q, "fieldname", None) == FIELD and _unit(q) is not None
+
+
+def fast_plan(q: wq.Query) -> Plan | None:
+    """The plan of a scored query (compile_query's first value) the fast path answers, else
+    None."""
+    words: tuple[bytes, ...] = ()
+    if type(q) is wq.AndMaybe:
+        q, boost = q.a, q.b
+        subs = boost.subqueries if type(boost) is wq.Or else [boost]
+        if (
+            boost.boost != 1.0
+            or not subs
+            or any(type(s) is not wq.Term or s.fieldname != WORDS or s.boost != 1.0 for s in subs)
+        ):
+            return None
+        words = tuple(_b(s.text) for s in subs)
+    exclude = None
+    if type(q) is wq.AndNot:
+        q, exclude = q.a, q.b
+        if not _set_query_ok(exclude):
+            return None
+    items = _items(q)
+    if items is None or len(set(items)) < len(items):  # 经济 经济: whoosh's own quirks
+        return None
+    return Plan(tuple(items), words, exclude)
 
 
 def plain_terms(q: wq.Query) -> list[bytes] | None:
     """The term texts of a Term or an And of Terms on FIELD (unboosted), else None."""
-    subs = q.subqueries if type(q) is wq.And else [q]
-    if not subs or any(type(s) is not wq.Term or s.fieldname != FIELD or s.boost != 1.0
-                       for s in subs):  # fmt: skip
+    plan = fast_plan(q)
+    if plan is None or plan.words or plan.exclude is not None:
         return None
-    texts = [s.text.encode() if isinstance(s.text, str) else s.text for s in subs]
-    return list(dict.fromkeys(texts))
-
-
-def _weights(leaf, text: bytes) -> dict[int, float]:
-    """docnum -> weight of text's live postings in one segment."""
-    if (FIELD, text) not in leaf:
-        return {}
-    m = leaf.postings(FIELD, text)
-    inner = getattr(m, "child", m)  # FilterMatcher (deletions) around the W3 block matcher
-    out: dict[int, float] = {}
-    if all(hasattr(inner, a) for a in ("_read_ids", "_read_weights", "_next_block", "_i")):
-        while inner.is_active():
-            if inner._ids is None:
-                inner._read_ids()
-            if inner._weights is None:
-                inner._read_weights()
-            i = inner._i
-            out.update(zip(inner._ids[i:], inner._weights[i:], strict=True))
-            inner._next_block()
-        if inner is not m and leaf.has_deletions():
-            for docnum in leaf.deleted_docs_set:
-                out.pop(docnum, None)
-    else:
-        while m.is_active():
-            out[m.id()] = m.weight()
-            m.next()
-    return out
-
-
-def _length_bytes(leaf) -> bytes | None:
-    """The segment's length-byte column of FIELD in one read (None: use doc_field_length)."""
-    try:
-        col = leaf._perdoc._cached_reader(_LENGTHS, LENGTHS_COLUMN)
-    except AttributeError:
-        col = None
-    if col is None or getattr(col, "_fixedlen", None) != 1:
+    if any(kind != "term" for kind, _ in plan.items):
         return None
-    raw = col._dbfile.get(col._basepos, col._count)
-    return bytes(raw) + bytes(max(0, leaf.doc_count_all() - len(raw)))
+    return [text for _, text in plan.items]
 
 
 def _cached(searcher, key, make):
@@ -86,45 +133,178 @@ def _leaf_docs(searcher, sub, offset, q: wq.Query | None) -> set[int] | None:
                             if offset <= d < offset + sub.reader().doc_count_all()})  # fmt: skip
 
 
-def top_terms(searcher, texts: list[bytes], limit: int, filter_q=None, mask_q=None):
+class _Leaf:
+    """One segment's evaluation of a plan."""
+
+    def __init__(self, searcher, sub, offset):
+        self.searcher, self.sub, self.offset = searcher, sub, offset
+        self.leaf = sub.reader()
+        self.weights: dict[bytes, dict[int, float]] = {}
+        self.values: dict[bytes, dict[int, bytes]] = {}
+        self.cache = _cached(searcher, ("postings",), PostingCache)
+
+    def postings(self, field: str, text: bytes, values: bool = False, within=None):
+        """phrases.read_postings of this segment, through the searcher's PostingCache."""
+        return self.cache.read(self.leaf, (self.offset, field, text), field, text, values, within)
+
+    def docs(self, texts, within=None) -> set[int]:
+        """Live docnums having any of the grams texts."""
+        out: set[int] = set()
+        for text in texts:
+            out.update(self.postings(FIELD, text, within=within)[0])
+        return out
+
+    def expand(self, text: str) -> list[bytes]:
+        return list(self.leaf.expand_prefix(FIELD, text))
+
+    def df(self, text: bytes) -> int:
+        return self.leaf.doc_frequency(FIELD, text)
+
+    def read_required(self, terms: dict[bytes, bool], unions: list[list[bytes]]):
+        """Candidates holding every term (value: keep positions) and one token of each union,
+        reading the rarest first; None when there are none."""
+        units = [(self.df(t), 0, t) for t in terms] + [
+            (sum(map(self.df, u)), 1, i) for i, u in enumerate(unions)
+        ]
+        cands: set[int] | None = None
+        for _, kind, key in sorted(units):
+            within = None if cands is None else sorted(cands)
+            if kind == 0:
+                w, v = self.postings(FIELD, key, terms[key], within)
+                self.weights[key] = w
+                if v is not None:
+                    self.values[key] = v
+                docs = w.keys()
+            else:
+                docs = self.docs(unions[key], within)
+            cands = set(docs) if cands is None else cands & docs
+            if not cands:
+                return None
+        return cands
+
+    def phrase_match(self, texts, cands: set[int]) -> set[int]:
+        """The candidates where texts stand in a row (values read here when not yet read)."""
+        within = None
+        for t in texts:
+            if t not in self.values:
+                within = within or sorted(cands)
+                w, v = self.postings(FIELD, t, True, within)
+                self.weights.setdefault(t, w)
+                self.values[t] = v
+            cands = cands & self.values[t].keys()
+            if not cands:
+                return set()
+        return phrase_docs(cands, [self.values[t] for t in texts])
+
+    def matching(self, q: wq.Query, cands: set[int]) -> set[int]:
+        """The candidates matching a set query (exclusions)."""
+        if type(q) is wq.And:
+            for sub in q.subqueries:
+                cands = self.matching(sub, cands)
+            return cands
+        if type(q) is wq.Or:
+            out: set[int] = set()
+            for sub in q.subqueries:
+                out |= self.matching(sub, cands - out)
+            return out
+        kind, x = _unit(q)
+        if kind == "phrase":
+            return self.phrase_match(x, cands)
+        texts = self.expand(x) if kind == "prefix" else [x]
+        return cands & self.docs(texts, sorted(cands))
+
+    def table(self, field: str, text: bytes) -> ScoreTable:
+        scorer = self.searcher.weighting.scorer(self.sub, field, text)._score
+        return ScoreTable(self.sub, field, scorer)
+
+    def length_keys(self, field: str, docs: list[int]) -> list[int]:
+        lens = _cached(self.searcher, ("lengths", self.offset, field),
+                       lambda: length_bytes(self.leaf, field))  # fmt: skip
+        if lens is None:
+            return [-1 - d for d in docs]
+        return list(map(lens.__getitem__, docs))
+
+    def term_scores(self, field, text, weights, docs, lkeys) -> list[float]:
+        table = self.table(field, text)
+        return list(map(table.__getitem__, zip(map(weights.get, docs), lkeys, strict=True)))
+
+
+def _add(a: list | None, b: list) -> list:
+    return b if a is None else list(map(operator.add, a, b))
+
+
+def _leaf_top(searcher, sub, offset, plan: Plan, limit: int, filter_q, mask_q):
+    """(match count, [(score, -global docnum)] best first) of one segment."""
+    ev = _Leaf(searcher, sub, offset)
+    terms: dict[bytes, bool] = {}  # token -> positions needed
+    unions: list[list[bytes]] = []
+    scored = []  # ("term", text) | ("phrase", texts) | ("one", None), in plan order
+    for kind, x in plan.items:
+        if kind == "prefix":
+            expanded = ev.expand(x)
+            if not expanded:
+                return 0, []
+            if len(expanded) == 1:
+                kind, x = "term", expanded[0]
+            else:
+                unions.append(expanded)
+                scored.append(("one", None))
+                continue
+        for t in x if kind == "phrase" else (x,):
+            terms[t] = terms.get(t, False) or kind == "phrase"
+        scored.append((kind, x))
+    cands = ev.read_required(terms, unions)
+    if not cands:
+        return 0, []
+    allowed = _leaf_docs(searcher, sub, offset, filter_q)
+    if allowed is not None:
+        cands &= allowed
+    masked = _leaf_docs(searcher, sub, offset, mask_q)
+    if masked:
+        cands -= masked
+    for kind, x in scored:
+        if kind == "phrase" and cands:
+            cands = phrase_docs(cands, [ev.values[t] for t in x])
+    if cands and plan.exclude is not None:
+        cands -= ev.matching(plan.exclude, cands)
+    if not cands:
+        return 0, []
+    docs = sorted(cands)
+    lkeys = ev.length_keys(FIELD, docs)
+    total = None
+    for kind, x in scored:
+        if kind == "one":
+            part = [1] * len(docs)
+        elif kind == "term":
+            part = ev.term_scores(FIELD, x, ev.weights[x], docs, lkeys)
+        else:  # _PhraseMatcher sums its tokens, rarest (in this segment) first
+            part = None
+            for t in sorted(x, key=ev.df):
+                part = _add(part, ev.term_scores(FIELD, t, ev.weights[t], docs, lkeys))
+        total = _add(total, part)
+    if plan.words:
+        wkeys, boost = ev.length_keys(WORDS, docs), None
+        for word in plan.words:
+            w, _ = ev.postings(WORDS, word, within=docs)
+            if w:
+                boost = _add(boost, ev.term_scores(WORDS, word, w, docs, wkeys))
+        if boost is not None:
+            total = _add(total, boost)
+    negs = [-offset - d for d in docs]
+    return len(docs), heapq.nlargest(limit, zip(total, negs, strict=True))
+
+
+def top_docs(searcher, plan: Plan, limit: int, filter_q=None, mask_q=None):
     """(exact match count, [(score, global docnum)] best first, at most limit)."""
-    total, best = 0, []
+    count, best = 0, []
     for sub, offset in searcher.leaf_searchers():
-        leaf = sub.reader()
-        pairs = sorted(((t, _weights(leaf, t)) for t in texts), key=lambda p: len(p[1]))
-        dicts = [d for _, d in pairs]
-        if not dicts[0]:
-            continue
-        cand = dicts[0].keys()
-        for d in dicts[1:]:
-            cand = cand & d.keys()
-        cand = set(cand)
-        allowed = _leaf_docs(searcher, sub, offset, filter_q)
-        if allowed is not None:
-            cand &= allowed
-        masked = _leaf_docs(searcher, sub, offset, mask_q)
-        if masked:
-            cand -= masked
-        if not cand:
-            continue
-        total += len(cand)
-        lens = _cached(searcher, ("lengths", offset), lambda leaf=leaf: _length_bytes(leaf))
-        parts = [(d, searcher.weighting.scorer(sub, FIELD, t)._score, {}) for t, d in pairs]
+        n, top = _leaf_top(searcher, sub, offset, plan, limit, filter_q, mask_q)
+        if n:
+            count += n
+            best = heapq.nlargest(limit, best + top)
+    return count, [(s, -neg) for s, neg in best]
 
-        def length(doc, leaf=leaf, lens=lens):
-            lb = lens[doc] if lens is not None else 0
-            return byte_to_length(lb) if lb else leaf.doc_field_length(doc, FIELD)
 
-        def score(doc, parts=parts, lens=lens, length=length):
-            lb, s = (lens[doc] if lens is not None else -doc - 1), 0.0
-            for weights, scorer, memo in parts:
-                w = weights[doc]
-                v = memo.get((w, lb))
-                if v is None:
-                    v = memo[(w, lb)] = scorer(w, length(doc))
-                s += v
-            return s
-
-        top = heapq.nlargest(limit, ((score(d), -d - offset) for d in cand))
-        best = heapq.nlargest(limit, best + top)
-    return total, [(s, -neg) for s, neg in best]
+def top_terms(searcher, texts: list[bytes], limit: int, filter_q=None, mask_q=None):
+    """top_docs of an And of plain grams terms (kept for callers of the first fast path)."""
+    return top_docs(searcher, Plan(tuple(("term", t) for t in texts)), limit, filter_q, mask_q)

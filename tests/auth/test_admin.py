@@ -155,5 +155,7 @@ def test_a_reset_password_must_be_changed_before_anything_else(client, auth, db)
     auth.login("lisi", temporary)
     response = client.get("/schedule")
     assert response.status_code == 302 and response.headers["Location"].endswith("/profile")
-    auth.post("/profile", {"old": temporary, "new": "my-new-password", "confirm": "my-new-password"})
+    auth.post(
+        "/profile", {"old": temporary, "new": "my-new-password", "confirm": "my-new-password"}
+    )
     assert client.get("/schedule").status_code == 200  # still signed in, now free to go
