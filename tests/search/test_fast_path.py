@@ -8,18 +8,14 @@ with deletions.
 from __future__ import annotations
 
 import datetime
-import functools
 import json
 from pathlib import Path
-from unittest import mock
 
 import pytest
 
-from lecturehub.search import index as index_module
-from lecturehub.search import topk
 from lecturehub.search.index import SlideDoc, SlideIndex
-from lecturehub.search.query import compile_query, parse
-from lecturehub.search.topk import fast_plan
+from lecturehub.search.index.query import compile_query, parse
+from lecturehub.search.index.topk import fast_plan
 from tests.search import make_deck
 
 REPORTS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus-zh"
@@ -91,8 +87,12 @@ def index(tmp_path_factory):
 
 
 def slow_search(idx: SlideIndex, query: str, **kw):
-    with mock.patch.object(index_module, "fast_plan", lambda q: None):
-        return idx.search(query, **kw)
+    """The same index through whoosh's own collector (the reference the fast path must match)."""
+    reference = SlideIndex(idx.directory, fast_path=False)
+    try:
+        return reference.search(query, **kw)
+    finally:
+        reference.close()
 
 
 def summary(result) -> tuple[int, list[tuple[int, int]], list[float]]:
@@ -132,18 +132,16 @@ def test_many_pages_of_a_common_word_keep_the_collector_order(index):
 
 def test_cached_postings_give_the_same_results(index):
     """Every token cached (min_docs=1) in a budget small enough to evict: twice each query."""
-    small = functools.partial(topk.PostingCache, budget=300_000, min_docs=1)
-    searcher = index._fresh_searcher()
-    searcher.__dict__.pop("_lecturehub_cache", None)
+    cached = SlideIndex(index.directory, posting_cache={"budget": 300_000, "min_docs": 1})
     try:
-        with mock.patch.object(topk, "PostingCache", small):
-            for query in QUERIES * 2:
-                for kw in VARIANTS[:2]:
-                    want = summary(slow_search(index, query, **kw))
-                    assert_same(index.search(query, **kw), want, (query, kw))
-            assert searcher._lecturehub_cache[("postings",)]._size <= 300_000
+        for query in QUERIES * 2:
+            for kw in VARIANTS[:2]:
+                want = summary(slow_search(index, query, **kw))
+                assert_same(cached.search(query, **kw), want, (query, kw))
+        searcher = cached._fresh_searcher()
+        assert 0 < searcher._lecturehub_cache[("postings",)]._size <= 300_000
     finally:
-        searcher.__dict__.pop("_lecturehub_cache", None)
+        cached.close()
 
 
 @pytest.mark.parametrize(("query", "positive", "excluded"), EXCLUSIONS)

@@ -29,8 +29,8 @@ from dataclasses import dataclass
 
 from whoosh import query as wq
 
-from lecturehub.search.phrases import PostingCache, ScoreTable, length_bytes, phrase_docs
-from lecturehub.search.query import AnyStartingWith, ExactPhrase
+from lecturehub.search.index.phrases import PostingCache, ScoreTable, length_bytes, phrase_docs
+from lecturehub.search.index.query import AnyStartingWith, ExactPhrase
 
 FIELD = "grams"
 WORDS = "words"
@@ -141,7 +141,8 @@ class _Leaf:
         self.leaf = sub.reader()
         self.weights: dict[bytes, dict[int, float]] = {}
         self.values: dict[bytes, dict[int, bytes]] = {}
-        self.cache = _cached(searcher, ("postings",), PostingCache)
+        options = getattr(searcher, "_lecturehub_posting_cache", {})
+        self.cache = _cached(searcher, ("postings",), lambda: PostingCache(**options))
 
     def postings(self, field: str, text: bytes, values: bool = False, within=None):
         """phrases.read_postings of this segment, through the searcher's PostingCache."""

@@ -27,7 +27,7 @@ from whoosh.matching import IntersectionMatcher, NullMatcher, WrappingMatcher
 from whoosh.query.compound import PreloadedOr
 from whoosh.searching import SearchContext
 
-from lecturehub.search.analyzers import (
+from lecturehub.search.index.analyzers import (
     CJK,
     WORD,
     SlideDoc,

@@ -42,7 +42,7 @@ from whoosh.searching import Searcher
 from whoosh.sorting import FieldFacet
 from whoosh.util.filelock import FileLock
 
-from lecturehub.search.analyzers import (
+from lecturehub.search.index.analyzers import (
     INDEX_NAME,
     SCHEMA,
     SlideDoc,
@@ -56,7 +56,7 @@ from lecturehub.search.analyzers import (
     probe,
     unpack,
 )
-from lecturehub.search.query import (
+from lecturehub.search.index.query import (
     Hit,
     QueryError,
     SearchResult,
@@ -66,7 +66,7 @@ from lecturehub.search.query import (
     make_hit,
     parse,
 )
-from lecturehub.search.topk import fast_plan, top_docs
+from lecturehub.search.index.topk import fast_plan, top_docs
 
 __all__ = ["Hit", "IndexBusyError", "IndexStatus", "IndexUnavailableError", "QueryError",
            "SearchResult", "SlideDoc", "SlideIndex", "group_by_lecture"]  # fmt: skip
@@ -163,9 +163,12 @@ class SlideIndex:
     """The slide index in `directory`, created empty when missing; safe across threads and
     processes (one shared searcher per instance, refreshed before each search)."""
 
-    def __init__(self, directory: Path, *, writer_timeout: float = 10.0):
+    def __init__(self, directory: Path, *, writer_timeout: float = 10.0, fast_path: bool = True,
+                 posting_cache: dict | None = None):  # fmt: skip
         self.directory = Path(directory)
         self.writer_timeout = writer_timeout
+        self.fast_path = fast_path  # False: always whoosh's own collector (the reference path)
+        self.posting_cache = posting_cache or {}  # PostingCache(budget=, min_docs=) options
         self._lock = threading.RLock()  # guards the searcher and the opened generation
         self._write_lock = threading.Lock()
         self._gen: str | None = None
@@ -208,6 +211,11 @@ class SlideIndex:
                 time.sleep(0.05)
 
     def _refresh(self) -> Searcher:
+        searcher = self._refresh_searcher()
+        searcher._lecturehub_posting_cache = self.posting_cache  # read by topk's cache
+        return searcher
+
+    def _refresh_searcher(self) -> Searcher:
         name = self._current()
         if name != self._gen:
             self.close()
@@ -373,7 +381,7 @@ class SlideIndex:
         limit = page * per_page
         filter_q = wq.And(filters) if filters else None
         mask_q = None if include_hidden else wq.Term("hidden", True)
-        plan = None if newest else fast_plan(q)
+        plan = None if newest or not self.fast_path else fast_plan(q)
         # An AND of terms, phrases and lone characters (人民群众 经济 -党) takes topk's faster
         # path; elsewhere the collector counts every match (no block-quality skipping), so the
         # total is exact either way.
