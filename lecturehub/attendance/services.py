@@ -17,14 +17,8 @@ from lecturehub.auth.models import Department, User
 from lecturehub.core.errors import Forbidden, NotFound
 from lecturehub.core.security import has_role
 from lecturehub.extensions import db
+from lecturehub.schedule import services as schedule_services
 from lecturehub.schedule.models import KIND_TRAINING, Series, Session
-
-
-def get_session(session_id: int) -> Session:
-    session = db.session.get(Session, session_id)
-    if session is None:
-        raise NotFound("找不到该场次。", "session_not_found")
-    return session
 
 
 def get_series(series_id: int | None) -> Series:
@@ -116,3 +110,6 @@ def upcoming_sessions(now: dt.datetime, limit: int = 3) -> list[Session]:
 
 def user_dict(user: User) -> dict:
     return auth_services.user_brief(user)
+
+
+get_session = schedule_services.get_session  # the schedule feature owns sessions

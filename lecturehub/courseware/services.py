@@ -32,6 +32,7 @@ from lecturehub.courseware.analysis import (
 )
 from lecturehub.courseware.models import Courseware
 from lecturehub.extensions import db
+from lecturehub.schedule import lectures
 from lecturehub.schedule.models import Lecture
 
 log = logging.getLogger(__name__)
@@ -199,13 +200,6 @@ def get_courseware(courseware_id: int) -> Courseware:
     return row
 
 
-def get_lecture(lecture_id: int) -> Lecture:
-    lecture = db.session.get(Lecture, lecture_id)
-    if lecture is None:
-        raise NotFound("找不到该讲学。", "not_found")
-    return lecture
-
-
 def versions(lecture: Lecture) -> list[Courseware]:
     """Newest first; the first one is current."""
     query = select(Courseware).where(Courseware.lecture_id == lecture.id)
@@ -266,3 +260,6 @@ def delete_version(row: Courseware, by: User) -> Lecture:
     if not _key_in_use(sha256):
         get_store().delete(sha256)
     return lecture
+
+
+get_lecture = lectures.get_lecture  # the schedule feature owns talks

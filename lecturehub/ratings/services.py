@@ -14,12 +14,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from lecturehub.auth.models import User
-from lecturehub.core.errors import Conflict, Forbidden, NotFound, ServiceError
+from lecturehub.core.errors import Conflict, Forbidden, ServiceError
 from lecturehub.core.templating import provider
 from lecturehub.core.timeutil import now as local_now
 from lecturehub.extensions import db
 from lecturehub.ratings.aggregates import LABELS
 from lecturehub.ratings.models import SCORE_FIELDS, Rating
+from lecturehub.schedule import lectures
 from lecturehub.schedule.models import Lecture, Session
 
 COMMENT_MAX = 1000
@@ -37,13 +38,6 @@ def window_days() -> int:
 
 def min_count() -> int:
     return int(current_app.config["RATING_MIN_COUNT"])
-
-
-def get_lecture(lecture_id: int) -> Lecture:
-    lecture = db.session.get(Lecture, lecture_id)
-    if lecture is None:
-        raise NotFound("找不到该讲学。", "lecture_not_found")
-    return lecture
 
 
 def window(lecture: Lecture) -> tuple[dt.datetime, dt.datetime]:
@@ -178,3 +172,6 @@ def rated_by(user: User) -> list[Rating]:
         .where(Rating.user_id == user.id).order_by(Session.starts_at.desc())
     )  # fmt: skip
     return list(db.session.scalars(query))
+
+
+get_lecture = lectures.get_lecture  # the schedule feature owns talks
