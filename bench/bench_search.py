@@ -33,13 +33,41 @@ sys.path.insert(0, str(REPO))
 from lecturehub.search.index import SlideDoc, SlideIndex  # noqa: E402
 
 CORPUS = REPO.parent / "shared" / "corpus-zh" / "government_work_reports.jsonl"
-TERMS = ["乡村振兴", "河长制", "医疗保障", "防汛", "低保", "营商环境", "5G", "2023年", "党史学习教育",
-         "高标准农田"]  # fmt: skip
-POLICY_TERMS = ["乡村振兴", "河长制", "医疗保障", "营商环境", "高标准农田", "防汛", "低保",
-                "党史学习教育"]  # fmt: skip
+TERMS = [
+    "乡村振兴",
+    "河长制",
+    "医疗保障",
+    "防汛",
+    "低保",
+    "营商环境",
+    "5G",
+    "2023年",
+    "党史学习教育",
+    "高标准农田",
+]
+POLICY_TERMS = [
+    "乡村振兴",
+    "河长制",
+    "医疗保障",
+    "营商环境",
+    "高标准农田",
+    "防汛",
+    "低保",
+    "党史学习教育",
+]
 GENERIC_WORDS = ["改革", "经济", "发展", "党", "人民群众"]  # on 4-50% of the slides
-TWO_WORDS = ["乡村振兴 高标准农田", "医疗保障 低保", "营商环境 改革", "经济 发展", "防汛 抗旱",
-             "科技 创新", "教育 公平", "生态 环境", "就业 收入", "党史学习教育 成果"]  # fmt: skip
+TWO_WORDS = [
+    "乡村振兴 高标准农田",
+    "医疗保障 低保",
+    "营商环境 改革",
+    "经济 发展",
+    "防汛 抗旱",
+    "科技 创新",
+    "教育 公平",
+    "生态 环境",
+    "就业 收入",
+    "党史学习教育 成果",
+]
 SPEAKERS = ["孔锐", "郭雨", "彭宗惠", "储晓波", "王敏", "李强", "陈静", "张伟"]
 DEPARTMENTS = ["党政办", "组织办", "督查办", "文化站", "财政所", "农业中心", "民政所", "应急办"]
 CATEGORIES = ["政治理论", "党史和红色故事学习", "最新政策和文件解读", "业务知识讲解"]
@@ -67,10 +95,17 @@ def make_docs(count: int, first_lecture: int = 1) -> list[SlideDoc]:
     while len(docs) < count:
         size = min(20 + (lecture * 7) % 41, count - len(docs))
         title, _ = next(pieces)
-        meta = dict(lecture_id=lecture, courseware_id=lecture * 3, hidden=False,
-                    lecture_title=f"{title[:4]}报告学习 第{lecture}讲",
-                    speaker=SPEAKERS[lecture % 8], department=DEPARTMENTS[lecture % 7],
-                    category=CATEGORIES[lecture % 4], date=day, series_id=1 + lecture % 3)  # fmt: skip
+        meta = dict(
+            lecture_id=lecture,
+            courseware_id=lecture * 3,
+            hidden=False,
+            lecture_title=f"{title[:4]}报告学习 第{lecture}讲",
+            speaker=SPEAKERS[lecture % 8],
+            department=DEPARTMENTS[lecture % 7],
+            category=CATEGORIES[lecture % 4],
+            date=day,
+            series_id=1 + lecture % 3,
+        )
         for n in range(1, size + 1):
             _, text = next(pieces)
             docs.append(SlideDoc(slide=n, slide_title=text[:12], text=text, notes="", **meta))
@@ -106,8 +141,10 @@ def one_core_rate(path: Path, docs) -> tuple[float, float]:
 
 def build_fts(path: Path, docs) -> tuple[sqlite3.Connection, float]:
     db = sqlite3.connect(path)
-    db.execute("CREATE VIRTUAL TABLE slides USING fts5(slide_title, text, notes, lecture_id UNINDEXED,"
-               " slide UNINDEXED, lecture_title UNINDEXED, tokenize='trigram')")  # fmt: skip
+    db.execute(
+        "CREATE VIRTUAL TABLE slides USING fts5(slide_title, text, notes, lecture_id UNINDEXED,"
+        " slide UNINDEXED, lecture_title UNINDEXED, tokenize='trigram')"
+    )
     t0 = time.perf_counter()
     rows = ((d.slide_title, d.text, d.notes, d.lecture_id, d.slide, d.lecture_title) for d in docs)
     db.executemany("INSERT INTO slides VALUES (?, ?, ?, ?, ?, ?)", rows)
@@ -136,8 +173,10 @@ def whoosh_query(index: SlideIndex):
 
 
 def fts_query(db: sqlite3.Connection):
-    sql = ("SELECT lecture_id, slide, snippet(slides, 1, '<mark>', '</mark>', '…', 12) FROM slides"
-           " WHERE slides MATCH ? ORDER BY rank LIMIT 10")  # fmt: skip
+    sql = (
+        "SELECT lecture_id, slide, snippet(slides, 1, '<mark>', '</mark>', '…', 12) FROM slides"
+        " WHERE slides MATCH ? ORDER BY rank LIMIT 10"
+    )
     return lambda q: db.execute(sql, (fts_match(q),)).fetchall()
 
 
@@ -150,8 +189,10 @@ def report_counts(index: SlideIndex, db, docs) -> None:
         )
         got = len(index.search(term, per_page=len(docs)).hits)
         fts = db.execute("SELECT count(*) FROM slides WHERE slides MATCH ?", (fts_match(term),))
-        like = db.execute("SELECT count(*) FROM slides WHERE text LIKE ? OR slide_title LIKE ?",
-                          (f"%{term}%", f"%{term}%"))  # fmt: skip
+        like = db.execute(
+            "SELECT count(*) FROM slides WHERE text LIKE ? OR slide_title LIKE ?",
+            (f"%{term}%", f"%{term}%"),
+        )
         flag = "" if got == truth else "  <-- MISMATCH"
         print(
             f"  {term:<8} {truth:>6} {got:>7} {fts.fetchone()[0]:>6} {like.fetchone()[0]:>9}{flag}"
@@ -161,17 +202,22 @@ def report_counts(index: SlideIndex, db, docs) -> None:
 def add_deck_latency(index: SlideIndex, db, lecture_id: int) -> tuple[float, float]:
     marker = "独一无二的标记词语"
     source = make_docs(200, first_lecture=lecture_id)[:60]
-    deck = [dataclasses.replace(d, lecture_id=lecture_id, slide=n, text=d.text + (marker if n == 30 else ""))
-            for n, d in enumerate(source, 1)]  # fmt: skip
+    deck = [
+        dataclasses.replace(
+            d, lecture_id=lecture_id, slide=n, text=d.text + (marker if n == 30 else "")
+        )
+        for n, d in enumerate(source, 1)
+    ]
     t0 = time.perf_counter()
     index.add_deck(deck)
     while not index.search(marker).hits:
         time.sleep(0.001)
     whoosh_s = time.perf_counter() - t0
     t0 = time.perf_counter()
-    db.executemany("INSERT INTO slides VALUES (?, ?, ?, ?, ?, ?)",
-                   [(d.slide_title, d.text, d.notes, d.lecture_id, d.slide, d.lecture_title)
-                    for d in deck])  # fmt: skip
+    db.executemany(
+        "INSERT INTO slides VALUES (?, ?, ?, ?, ?, ?)",
+        [(d.slide_title, d.text, d.notes, d.lecture_id, d.slide, d.lecture_title) for d in deck],
+    )
     db.commit()
     db.execute("SELECT count(*) FROM slides WHERE slides MATCH ?", (f'"{marker}"',)).fetchone()
     fts_s = time.perf_counter() - t0
@@ -188,25 +234,37 @@ def build_both(size: int, docs, workdir: Path, procs: int, reuse: bool):
         print("indexing    (reusing the indexes in --workdir)")
         return SlideIndex(path), sqlite3.connect(db_path)
     wall_rate, cpu_rate = one_core_rate(workdir / f"serial-{size}", docs[:5000])
-    print(f"one core    whoosh {wall_rate:8.0f} slides/s wall, {cpu_rate:.0f} slides/CPU-s"
-          " (serial rebuild of 5,000)")  # fmt: skip
+    print(
+        f"one core    whoosh {wall_rate:8.0f} slides/s wall, {cpu_rate:.0f} slides/CPU-s"
+        " (serial rebuild of 5,000)"
+    )
     index, w_secs = build_whoosh(path, docs, procs)
     db, f_secs = build_fts(db_path, docs)
-    print(f"indexing    whoosh {size / w_secs:8.0f} slides/s ({w_secs:6.1f} s, procs={procs})   "
-          f"fts5 {size / f_secs:8.0f} slides/s ({f_secs:5.1f} s)")  # fmt: skip
-    print(f"size        whoosh {dir_size(path) / 2**20:8.1f} MB{'':14}"
-          f"fts5 {db_path.stat().st_size / 2**20:8.1f} MB")  # fmt: skip
+    print(
+        f"indexing    whoosh {size / w_secs:8.0f} slides/s ({w_secs:6.1f} s, procs={procs})   "
+        f"fts5 {size / f_secs:8.0f} slides/s ({f_secs:5.1f} s)"
+    )
+    print(
+        f"size        whoosh {dir_size(path) / 2**20:8.1f} MB{'':14}"
+        f"fts5 {db_path.stat().st_size / 2**20:8.1f} MB"
+    )
     return index, db
 
 
 def report_queries(index: SlideIndex, db, repeats: int) -> None:
-    groups = (("policy terms", POLICY_TERMS), ("generic words", GENERIC_WORDS),
-              ("two words", TWO_WORDS), ("all of them", POLICY_TERMS + GENERIC_WORDS + TWO_WORDS))  # fmt: skip
+    groups = (
+        ("policy terms", POLICY_TERMS),
+        ("generic words", GENERIC_WORDS),
+        ("two words", TWO_WORDS),
+        ("all of them", POLICY_TERMS + GENERIC_WORDS + TWO_WORDS),
+    )
     for label, queries in groups:
         wt = time_queries(whoosh_query(index), queries, repeats)
         ft = time_queries(fts_query(db), queries, repeats)
-        print(f"query {label:<13} whoosh p50 {pct(wt, .5):6.1f} p95 {pct(wt, .95):6.1f} ms   "
-              f"fts5 p50 {pct(ft, .5):5.1f} p95 {pct(ft, .95):5.1f} ms")  # fmt: skip
+        print(
+            f"query {label:<13} whoosh p50 {pct(wt, 0.5):6.1f} p95 {pct(wt, 0.95):6.1f} ms   "
+            f"fts5 p50 {pct(ft, 0.5):5.1f} p95 {pct(ft, 0.95):5.1f} ms"
+        )
     print("whoosh per query (median ms, total hits):")
     for q in POLICY_TERMS + GENERIC_WORDS + TWO_WORDS:
         times = time_queries(whoosh_query(index), [q], 5)
@@ -221,8 +279,10 @@ def bench_size(size: int, workdir: Path, repeats: int, procs: int, reuse: bool) 
     print("hit counts (true = slides containing the term as a substring):")
     report_counts(index, db, docs)
     w_add, f_add = add_deck_latency(index, db, docs[-1].lecture_id + 1)
-    print(f"add 60-slide deck until searchable: whoosh {w_add * 1000:.0f} ms   "
-          f"fts5 {f_add * 1000:.0f} ms")  # fmt: skip
+    print(
+        f"add 60-slide deck until searchable: whoosh {w_add * 1000:.0f} ms   "
+        f"fts5 {f_add * 1000:.0f} ms"
+    )
     index.close()
     db.close()
 

@@ -38,8 +38,14 @@ TEXT = "全面推进乡村振兴，抓好防汛抗旱、医保报销、河长制
 def make_talk(n: int):
     series = schedule_services.lecture_series()
     starts = dt.datetime(2024, 1, 1, 19) + dt.timedelta(days=n)
-    session = Session(series=series, date=starts.date(), starts_at=starts, duration_minutes=60,
-                      venue=series.venue, is_extra=True)  # fmt: skip
+    session = Session(
+        series=series,
+        date=starts.date(),
+        starts_at=starts,
+        duration_minutes=60,
+        venue=series.venue,
+        is_extra=True,
+    )
     db.session.add(session)
     db.session.flush()
     return lectures.new_lecture(session, title=f"第{n}讲", category="业务知识讲解")
@@ -47,8 +53,10 @@ def make_talk(n: int):
 
 def one_round(n: int, slides: int, admin, tmp: Path) -> tuple[float, float, float]:
     marker = f"标记词{n:04d}"
-    specs = [SlideSpec(f"第{i}页", TEXT + (marker if i == slides else ""), notes=TEXT)
-             for i in range(1, slides + 1)]  # fmt: skip
+    specs = [
+        SlideSpec(f"第{i}页", TEXT + (marker if i == slides else ""), notes=TEXT)
+        for i in range(1, slides + 1)
+    ]
     path = build_deck(tmp / f"deck{n}.pptx", specs)
     talk = make_talk(n)
     t0 = time.perf_counter()

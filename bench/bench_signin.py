@@ -51,8 +51,15 @@ def serve(storage: str, port: int, threads: int) -> None:
 
     app = make_app(storage)
     logging.getLogger("waitress").setLevel(logging.ERROR)  # no "Task queue depth" per request
-    waitress_serve(app, host="127.0.0.1", port=port, threads=threads,
-                   connection_limit=1000, backlog=1024, _quiet=True)  # fmt: skip
+    waitress_serve(
+        app,
+        host="127.0.0.1",
+        port=port,
+        threads=threads,
+        connection_limit=1000,
+        backlog=1024,
+        _quiet=True,
+    )
 
 
 def seed(storage: str, users: int) -> dict:
@@ -70,15 +77,26 @@ def seed(storage: str, users: int) -> dict:
         db.create_all()
         ensure_reference_data()
         hashed = generate_password_hash(PASSWORD)  # one hash for all: seeding speed only
-        people = [User(login=f"cadre{i:03d}", name=f"干部{i:03d}", password_hash=hashed,
-                       role_rows=[UserRole(role="member")]) for i in range(users)]  # fmt: skip
+        people = [
+            User(
+                login=f"cadre{i:03d}",
+                name=f"干部{i:03d}",
+                password_hash=hashed,
+                role_rows=[UserRole(role="member")],
+            )
+            for i in range(users)
+        ]
         db.session.add_all(people)
         db.session.commit()
         tokens = [login_service.create_token(u, "bench")[1] for u in people]
         series = schedule_services.list_series()[0]
         start = now().replace(second=0) + dt.timedelta(minutes=10)
-        sessions = [schedule_services.add_extra_session(series, start.date(), (start + dt.timedelta(minutes=i)).time(),
-                                                        f"压测{i}").id for i in range(2)]  # fmt: skip
+        sessions = [
+            schedule_services.add_extra_session(
+                series, start.date(), (start + dt.timedelta(minutes=i)).time(), f"压测{i}"
+            ).id
+            for i in range(2)
+        ]
         logins = [u.login for u in people]
     return {"tokens": tokens, "logins": logins, "sessions": sessions}
 
@@ -160,9 +178,11 @@ def report(label: str, results, wall: float, ok_statuses=(200, 201)) -> None:
         print(f"{label:<34} no successful requests; errors: {errors[:3]}")
         return
     p95 = times[min(len(times) - 1, int(round(0.95 * len(times))) - 1)]
-    print(f"{label:<34} n={len(results):>3} ok={len(times):>3} err={len(errors):>2}  "
-          f"p50={statistics.median(times):7.1f} ms  p95={p95:7.1f} ms  max={times[-1]:7.1f} ms  "
-          f"wall={wall:5.2f} s  {len(times) / wall:6.1f} req/s")  # fmt: skip
+    print(
+        f"{label:<34} n={len(results):>3} ok={len(times):>3} err={len(errors):>2}  "
+        f"p50={statistics.median(times):7.1f} ms  p95={p95:7.1f} ms  max={times[-1]:7.1f} ms  "
+        f"wall={wall:5.2f} s  {len(times) / wall:6.1f} req/s"
+    )
     if errors:
         print("   errors:", sorted({str(e) for e in errors})[:5])
 
@@ -190,14 +210,24 @@ def phone_flow(port: int, login: str, session_id: int, token: str, timings: list
     csrf = CSRF_RE.search(page.decode()).group(1)
     form = urlencode({"login": login, "password": PASSWORD, "csrf_token": csrf}).encode()
     start = time.perf_counter()
-    status, _ = client.request("POST", f"/login?next=/checkin/{session_id}", form,
-                               {"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
+    status, _ = client.request(
+        "POST",
+        f"/login?next=/checkin/{session_id}",
+        form,
+        {"Content-Type": "application/x-www-form-urlencoded"},
+    )
     timings[i] = (time.perf_counter() - start, 200 if status == 302 else status)
     status, page = client.request("GET", f"/checkin/{session_id}?t={token}")
     csrf = CSRF_RE.search(page.decode()).group(1)
     body = json.dumps({"token": token}).encode()
-    return timed(lambda: client.request("POST", f"/api/v1/sessions/{session_id}/checkin", body,
-                                        {"Content-Type": "application/json", "X-CSRFToken": csrf})[0])  # fmt: skip
+    return timed(
+        lambda: client.request(
+            "POST",
+            f"/api/v1/sessions/{session_id}/checkin",
+            body,
+            {"Content-Type": "application/json", "X-CSRFToken": csrf},
+        )[0]
+    )
 
 
 def main() -> None:

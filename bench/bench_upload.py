@@ -75,8 +75,14 @@ def setup_database(storage: Path) -> tuple[str, int]:
         user, _ = auth_services.create_user("bench", "压测讲课人", "password123")
         series = services.lecture_series()
         starts = dt.datetime.combine(dt.date.today() + dt.timedelta(days=9), dt.time(19))
-        session = Session(series=series, date=starts.date(), starts_at=starts, venue="乡文化乐园",
-                          duration_minutes=60, is_extra=True)  # fmt: skip
+        session = Session(
+            series=series,
+            date=starts.date(),
+            starts_at=starts,
+            venue="乡文化乐园",
+            duration_minutes=60,
+            is_extra=True,
+        )
         db.session.add(session)
         db.session.flush()
         lecture = lectures.new_lecture(session, title="上传压测", speaker=user)
@@ -95,8 +101,12 @@ def free_port() -> int:
 def start_server(storage: Path, port: int) -> subprocess.Popen:
     env = dict(os.environ, LECTUREHUB_STORAGE_DIR=str(storage), LECTUREHUB_SECRET_KEY="bench")
     exe = Path(sys.executable).with_name("lecturehub")
-    proc = subprocess.Popen([str(exe), "serve", "--port", str(port), "--threads", "4"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    proc = subprocess.Popen(
+        [str(exe), "serve", "--port", str(port), "--threads", "4"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     for _ in range(100):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
@@ -141,9 +151,16 @@ def upload(port: int, token: str, lecture_id: int, path: Path) -> tuple[int, dic
     boundary, length, body = multipart(path, "bench.pptx")
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
     started = time.perf_counter()
-    conn.request("POST", f"/api/v1/lectures/{lecture_id}/courseware", body=body, headers={
-        "Authorization": f"Bearer {token}", "Content-Length": str(length),
-        "Content-Type": f"multipart/form-data; boundary={boundary}"})  # fmt: skip
+    conn.request(
+        "POST",
+        f"/api/v1/lectures/{lecture_id}/courseware",
+        body=body,
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Content-Length": str(length),
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+        },
+    )
     response = conn.getresponse()
     data = response.read()
     elapsed = time.perf_counter() - started
@@ -197,8 +214,10 @@ def run(work: Path, port: int, token: str, lecture_id: int, pid: int, sizes: lis
         status, body, elapsed = upload(port, token, lecture_id, path)
         mb = path.stat().st_size / MB
         verdict = body.get("analysis", {}).get("verdict") or body.get("error") or body
-        print(f"{mb:7.1f} MB: HTTP {status} ({verdict}) in {elapsed:5.1f} s "
-              f"= {mb / elapsed:6.1f} MB/s; server memory after: {memory(pid)} kB")  # fmt: skip
+        print(
+            f"{mb:7.1f} MB: HTTP {status} ({verdict}) in {elapsed:5.1f} s "
+            f"= {mb / elapsed:6.1f} MB/s; server memory after: {memory(pid)} kB"
+        )
         path.unlink()
     limit = 300 * 1024 * 1024 + 2 * 1024 * 1024
     status, text = over_limit(port, token, lecture_id, limit)

@@ -69,8 +69,11 @@ class Auth:
 
     def login(self, login: str, password: str = PASSWORD, follow: bool = False):
         token = csrf_token(self.client)
-        return self.client.post("/login", data={"login": login, "password": password, "csrf_token": token},
-                                follow_redirects=follow)  # fmt: skip
+        return self.client.post(
+            "/login",
+            data={"login": login, "password": password, "csrf_token": token},
+            follow_redirects=follow,
+        )
 
     def logout(self):
         return self.client.post("/logout", data={"csrf_token": csrf_token(self.client)})

@@ -26,8 +26,11 @@ def test_development_generates_and_keeps_a_secret_key(tmp_path):
 
 def test_environment_overrides_defaults_and_instance_file(tmp_path):
     (tmp_path / "lecturehub.cfg").write_text("TALK_LIMIT_SECONDS = 1800\nRATING_MIN_COUNT = 3\n")
-    env = {"LECTUREHUB_STORAGE_DIR": str(tmp_path), "LECTUREHUB_RATING_MIN_COUNT": "4",
-           "DATABASE_URL": "postgres://u:p@db/lh"}  # fmt: skip
+    env = {
+        "LECTUREHUB_STORAGE_DIR": str(tmp_path),
+        "LECTUREHUB_RATING_MIN_COUNT": "4",
+        "DATABASE_URL": "postgres://u:p@db/lh",
+    }
     config = load_config(environ=env)
     assert (config["TALK_LIMIT_SECONDS"], config["RATING_MIN_COUNT"]) == (1800, 4)
     assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql://u:p@db/lh"
@@ -53,8 +56,16 @@ def test_init_is_non_interactive_with_admin_and_password(tmp_path):
     assert result.exit_code == 0, result.output
     engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
     with engine.connect() as conn:
-        roles = conn.execute(text("SELECT role FROM user_roles JOIN users ON users.id = user_id "
-                                  "WHERE login = 'kongr'")).scalars().all()  # fmt: skip
+        roles = (
+            conn.execute(
+                text(
+                    "SELECT role FROM user_roles JOIN users ON users.id = user_id "
+                    "WHERE login = 'kongr'"
+                )
+            )
+            .scalars()
+            .all()
+        )
         series = conn.execute(text("SELECT name FROM series ORDER BY id")).scalars().all()
     assert sorted(roles) == ["admin", "member"]
     assert series == ["每周两课", "每周两操"]

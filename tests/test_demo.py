@@ -19,8 +19,10 @@ def test_demo_loads_every_feature_and_prints_the_logins(tmp_path):
     assert result.exit_code == 0, result.output
     assert "演示账号（密码均为 demo1234）" in result.output
     with app.app_context():
-        counts = [db.session.scalar(select(func.count(model.id)))
-                  for model in (User, Lecture, Courseware, AttendanceRecord, Rating)]  # fmt: skip
+        counts = [
+            db.session.scalar(select(func.count(model.id)))
+            for model in (User, Lecture, Courseware, AttendanceRecord, Rating)
+        ]
         db.engine.dispose()
     assert all(count > 0 for count in counts), counts
     again = app.test_cli_runner().invoke(args=["demo", "--if-empty"])

@@ -130,7 +130,10 @@ def test_dates_far_outside_the_calendar_fall_back_to_today(client, auth):
 
 def test_leave_with_a_non_string_date_is_a_400(client):
     user = make_user("tester")
-    response = client.post("/api/v1/leave", headers=bearer(make_token(user)),
-                           json={"series": 1, "type": "事假", "reason": "出差", "from": 20260101, "to": "2026-01-02"})  # fmt: skip
+    response = client.post(
+        "/api/v1/leave",
+        headers=bearer(make_token(user)),
+        json={"series": 1, "type": "事假", "reason": "出差", "from": 20260101, "to": "2026-01-02"},
+    )
     assert 400 <= response.status_code < 500
     assert response.get_json()["error"]["message"]

@@ -20,18 +20,32 @@ CHECKIN_BODY = {
     "required": ["token"],
     "properties": {"token": {"type": "string"}},
 }
-LEAVE_BODY = {"type": "object", "required": ["series", "type", "reason"], "properties": {
-    "series": {"type": "integer"}, "session": {"type": "integer"},
-    "from": {"type": "string", "format": "date"}, "to": {"type": "string", "format": "date"},
-    "type": {"type": "string", "enum": ["公假", "事假", "病假"]}, "reason": {"type": "string"},
-    "user": {"type": "integer", "description": "管理员代为登记时的人员 id"}}}  # fmt: skip
-DECISION_BODY = {"type": "object", "required": ["approve"], "properties": {
-    "approve": {"type": "boolean"}, "comment": {"type": "string"}}}  # fmt: skip
+LEAVE_BODY = {
+    "type": "object",
+    "required": ["series", "type", "reason"],
+    "properties": {
+        "series": {"type": "integer"},
+        "session": {"type": "integer"},
+        "from": {"type": "string", "format": "date"},
+        "to": {"type": "string", "format": "date"},
+        "type": {"type": "string", "enum": ["公假", "事假", "病假"]},
+        "reason": {"type": "string"},
+        "user": {"type": "integer", "description": "管理员代为登记时的人员 id"},
+    },
+}
+DECISION_BODY = {
+    "type": "object",
+    "required": ["approve"],
+    "properties": {"approve": {"type": "boolean"}, "comment": {"type": "string"}},
+}
 
 
 @bp.post("/sessions/<int:session_id>/checkin")
-@api_view(summary="扫码签到（令牌来自现场二维码）", body=CHECKIN_BODY,
-          responses={201: "已签到", 422: "二维码无效、过期或不在签到时段"})  # fmt: skip
+@api_view(
+    summary="扫码签到（令牌来自现场二维码）",
+    body=CHECKIN_BODY,
+    responses={201: "已签到", 422: "二维码无效、过期或不在签到时段"},
+)
 def checkin(session_id: int):
     data = json_body()
     session = services.get_session(session_id)
@@ -67,8 +81,10 @@ def _dates():
 
 
 @bp.get("/attendance")
-@api_view(summary="某人的出勤记录（普通干部只能查自己）",
-          params={"user": "人员 id（默认本人）", "from": "YYYY-MM-DD", "to": "YYYY-MM-DD"})  # fmt: skip
+@api_view(
+    summary="某人的出勤记录（普通干部只能查自己）",
+    params={"user": "人员 id（默认本人）", "from": "YYYY-MM-DD", "to": "YYYY-MM-DD"},
+)
 def person_attendance():
     user_id = request.args.get("user", type=int) or current_user.id
     led = {s.id for s in services.led_series(current_user)}
@@ -80,14 +96,25 @@ def person_attendance():
     history = records.user_history(person, date_from, date_to)
     if not sees_all:  # a lead leader sees the series they lead
         history = [(s, c) for s, c in history if s.series_id in led]
-    return jsonify({"user": services.user_dict(person), "from": date_from.isoformat(),
-                    "to": date_to.isoformat(), "records": [_history_item(s, c) for s, c in history]})  # fmt: skip
+    return jsonify(
+        {
+            "user": services.user_dict(person),
+            "from": date_from.isoformat(),
+            "to": date_to.isoformat(),
+            "records": [_history_item(s, c) for s, c in history],
+        }
+    )
 
 
 def _history_item(session, cell) -> dict:
-    return {"session_id": session.id, "series": session.series.name, "starts_at": iso(session.starts_at),
-            "status": cell.status, "late_minutes": cell.late_minutes,
-            "checked_in_at": iso(cell.record.checked_in_at) if cell.record else None}  # fmt: skip
+    return {
+        "session_id": session.id,
+        "series": session.series.name,
+        "starts_at": iso(session.starts_at),
+        "status": cell.status,
+        "late_minutes": cell.late_minutes,
+        "checked_in_at": iso(cell.record.checked_in_at) if cell.record else None,
+    }
 
 
 def _leave_args(data: dict):
@@ -108,21 +135,35 @@ def _int(value, name: str) -> int:
 
 
 @bp.post("/leave")
-@api_view(summary="请假申请（某场次，或某系列的一段日期）", body=LEAVE_BODY,
-          responses={201: "已提交", 409: "该时段已有请假申请", 422: "数据无效"})  # fmt: skip
+@api_view(
+    summary="请假申请（某场次，或某系列的一段日期）",
+    body=LEAVE_BODY,
+    responses={201: "已提交", 409: "该时段已有请假申请", 422: "数据无效"},
+)
 def create_leave():
     data = json_body()
     person, series, session = _leave_args(data)
     leave = leave_service.request_leave(
-        person, series, str(data.get("type") or ""), str(data.get("reason") or ""), session=session,
-        date_from=parse_date(data.get("from")), date_to=parse_date(data.get("to")), by=current_user,
-    )  # fmt: skip
+        person,
+        series,
+        str(data.get("type") or ""),
+        str(data.get("reason") or ""),
+        session=session,
+        date_from=parse_date(data.get("from")),
+        date_to=parse_date(data.get("to")),
+        by=current_user,
+    )
     return jsonify(leave_service.leave_dict(leave)), 201
 
 
 @bp.post("/leave/<int:leave_id>/decision")
-@api_view("leader", "admin", summary="牵头领导审批请假（仅限该系列的牵头领导；牵头领导本人的请假由管理员审批）", body=DECISION_BODY,
-          responses={409: "已处理过"})  # fmt: skip
+@api_view(
+    "leader",
+    "admin",
+    summary="牵头领导审批请假（仅限该系列的牵头领导；牵头领导本人的请假由管理员审批）",
+    body=DECISION_BODY,
+    responses={409: "已处理过"},
+)
 def decide_leave(leave_id: int):
     data = json_body()
     if not isinstance(data.get("approve"), bool):

@@ -35,12 +35,18 @@ def audit():
     period, department, unit, report = _report_args()
     sessions = services.sessions_between(period.date_from, period.date_to, until=now())
     return render_template(
-        "attendance/audit.html", period=period, department=department, unit=unit, report=report,
-        choices=periods.choices(today()), departments=auth_services.list_departments(),
-        sheets=records.session_sheets(sessions), flag_count=records.flag_count(),
+        "attendance/audit.html",
+        period=period,
+        department=department,
+        unit=unit,
+        report=report,
+        choices=periods.choices(today()),
+        departments=auth_services.list_departments(),
+        sheets=records.session_sheets(sessions),
+        flag_count=records.flag_count(),
         title=exports.report_title(current_app.config["ORG_NAME"], period),
         leaves=leave_service.all_leaves(period.date_from, period.date_to),
-    )  # fmt: skip
+    )
 
 
 @bp.route("/attendance/audit/export.xlsx")
@@ -55,20 +61,27 @@ def audit_xlsx():
 @role_required("admin", "inspector")
 def audit_csv():
     period, _department, _unit, report = _report_args()
-    return _download(exports.report_csv(report), "text/csv; charset=utf-8",
-                     f"出勤情况（{period.label}）.csv")  # fmt: skip
+    return _download(
+        exports.report_csv(report), "text/csv; charset=utf-8", f"出勤情况（{period.label}）.csv"
+    )
 
 
 @bp.route("/attendance/exemptions")
 @role_required("admin", "inspector")
 def exemption_list():
-    return render_template("attendance/exemptions.html", items=exemptions.list_exemptions(),
-                           empty=EmptyForm(), today=today())  # fmt: skip
+    return render_template(
+        "attendance/exemptions.html",
+        items=exemptions.list_exemptions(),
+        empty=EmptyForm(),
+        today=today(),
+    )
 
 
 def _people_choices(form) -> None:
-    form.user.choices = [(u.id, f"{u.name}（{u.department.name if u.department else '—'}）")
-                         for u in services.active_users()]  # fmt: skip
+    form.user.choices = [
+        (u.id, f"{u.name}（{u.department.name if u.department else '—'}）")
+        for u in services.active_users()
+    ]
 
 
 @bp.route("/attendance/exemptions/new", methods=["GET", "POST"])
@@ -82,10 +95,15 @@ def new_exemption():
         has_file = upload is not None and getattr(upload, "filename", "")
         try:
             exemptions.file_exemption(
-                auth_services.get_user(form.user.data), services.get_series(form.series.data),
-                form.date_from.data, form.date_to.data, form.note.data, current_user,
-                scan=upload.stream if has_file else None, scan_name=upload.filename if has_file else "",
-            )  # fmt: skip
+                auth_services.get_user(form.user.data),
+                services.get_series(form.series.data),
+                form.date_from.data,
+                form.date_to.data,
+                form.note.data,
+                current_user,
+                scan=upload.stream if has_file else None,
+                scan_name=upload.filename if has_file else "",
+            )
             flash("已备案免训。", "success")
             return redirect(url_for("attendance.exemption_list"))
         except ServiceError as exc:
@@ -123,15 +141,23 @@ def exclusions():
     if form.validate_on_submit():
         try:
             exemptions.add_exclusion(
-                auth_services.get_user(form.user.data), services.get_series(form.series.data),
-                form.date_from.data, form.date_to.data, form.reason.data, current_user,
-            )  # fmt: skip
+                auth_services.get_user(form.user.data),
+                services.get_series(form.series.data),
+                form.date_from.data,
+                form.date_to.data,
+                form.reason.data,
+                current_user,
+            )
             flash("已保存。", "success")
             return redirect(url_for("attendance.exclusions"))
         except ServiceError as exc:
             flash(exc.message, "danger")
-    return render_template("attendance/exclusions.html", form=form, empty=EmptyForm(),
-                           items=exemptions.list_exclusions())  # fmt: skip
+    return render_template(
+        "attendance/exclusions.html",
+        form=form,
+        empty=EmptyForm(),
+        items=exemptions.list_exclusions(),
+    )
 
 
 @bp.route("/attendance/exclusions/<int:exclusion_id>/delete", methods=["POST"])

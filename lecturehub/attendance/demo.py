@@ -67,8 +67,14 @@ def _exemption(today: dt.date) -> None:
     training = services.training_series()
     if inspector is None or user is None or not training:
         return
-    exemptions.file_exemption(user, training[0], dt.date(2026, 10, 8), dt.date(2026, 12, 31),
-                              "腰椎间盘突出（县医院诊断），暂停晨练三个月", inspector)  # fmt: skip
+    exemptions.file_exemption(
+        user,
+        training[0],
+        dt.date(2026, 10, 8),
+        dt.date(2026, 12, 31),
+        "腰椎间盘突出（县医院诊断），暂停晨练三个月",
+        inspector,
+    )
 
 
 def _outcome(rng, user, absences: Counter, flagged_sessions: set[tuple[str, int]], session) -> str:
@@ -148,9 +154,19 @@ def _correction(sessions: list[Session]) -> None:
     """One documented correction: a late arrival whose phone had died, fixed by the leader."""
     for session in reversed(sessions):
         leader = session.series.leader
-        record = db.session.scalar(select(AttendanceRecord).where(
-            AttendanceRecord.session_id == session.id, AttendanceRecord.status == "present"))  # fmt: skip
+        record = db.session.scalar(
+            select(AttendanceRecord).where(
+                AttendanceRecord.session_id == session.id, AttendanceRecord.status == "present"
+            )
+        )
         if leader is not None and record is not None:
-            rollcall.correct(session, record.user, "late", 12, "核对现场签到表：手机没电，实际迟到约 12 分钟",
-                             leader, now=session.starts_at + dt.timedelta(days=1))  # fmt: skip
+            rollcall.correct(
+                session,
+                record.user,
+                "late",
+                12,
+                "核对现场签到表：手机没电，实际迟到约 12 分钟",
+                leader,
+                now=session.starts_at + dt.timedelta(days=1),
+            )
             return

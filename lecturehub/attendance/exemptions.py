@@ -56,9 +56,17 @@ def _spool_scan(scan: BinaryIO):
     return tmp, key, size, kind
 
 
-def file_exemption(user: User, series: Series, date_from: dt.date, date_to: dt.date, note: str,
-                   by: User, scan: BinaryIO | None = None, scan_name: str = "",
-                   now: dt.datetime | None = None) -> Exemption:  # fmt: skip
+def file_exemption(
+    user: User,
+    series: Series,
+    date_from: dt.date,
+    date_to: dt.date,
+    note: str,
+    by: User,
+    scan: BinaryIO | None = None,
+    scan_name: str = "",
+    now: dt.datetime | None = None,
+) -> Exemption:
     """督查办 files a medical exemption for a person from a training series for a period."""
     if not has_role(by, "inspector"):
         raise Forbidden("只有督查办可以备案免训。", "not_inspector")
@@ -68,8 +76,15 @@ def file_exemption(user: User, series: Series, date_from: dt.date, date_to: dt.d
     note = (note or "").strip()
     if not note:
         raise ServiceError("请填写备案说明。", "note_required")
-    exemption = Exemption(user=user, series=series, date_from=date_from, date_to=date_to,
-                          note=note[:2000], created_by_id=by.id, created_at=now or local_now())  # fmt: skip
+    exemption = Exemption(
+        user=user,
+        series=series,
+        date_from=date_from,
+        date_to=date_to,
+        note=note[:2000],
+        created_by_id=by.id,
+        created_at=now or local_now(),
+    )
     if scan is not None:
         tmp, key, size, kind = _spool_scan(scan)
         get_store().commit_spooled(tmp, key)
@@ -103,9 +118,11 @@ def list_exemptions() -> list[Exemption]:
 
 def active_exemptions(user: User, on: dt.date) -> list[Exemption]:
     query = select(Exemption).where(
-        Exemption.user_id == user.id, Exemption.ended_at.is_(None),
-        Exemption.date_from <= on, Exemption.date_to >= on,
-    )  # fmt: skip
+        Exemption.user_id == user.id,
+        Exemption.ended_at.is_(None),
+        Exemption.date_from <= on,
+        Exemption.date_to >= on,
+    )
     return list(db.session.scalars(query))
 
 
@@ -124,16 +141,23 @@ def scan_file(exemption: Exemption, by: User):
 # --- exclusions (not expected, e.g. seconded elsewhere) --------------------------------------
 
 
-def add_exclusion(user: User, series: Series, date_from: dt.date, date_to: dt.date | None,
-                  reason: str, by: User) -> Exclusion:  # fmt: skip
+def add_exclusion(
+    user: User, series: Series, date_from: dt.date, date_to: dt.date | None, reason: str, by: User
+) -> Exclusion:
     if not has_role(by, "admin"):
         raise Forbidden("只有管理员可以设置不参加人员。", "forbidden")
     _check_dates(date_from, date_to, open_end=True)
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError("请填写原因（如：借调县里）。", "reason_required")
-    exclusion = Exclusion(user=user, series=series, date_from=date_from, date_to=date_to,
-                          reason=reason[:500], created_by_id=by.id)  # fmt: skip
+    exclusion = Exclusion(
+        user=user,
+        series=series,
+        date_from=date_from,
+        date_to=date_to,
+        reason=reason[:500],
+        created_by_id=by.id,
+    )
     db.session.add(exclusion)
     db.session.commit()
     return exclusion

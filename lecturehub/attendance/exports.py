@@ -66,8 +66,13 @@ def _style_range(ws, first_row: int, last_row: int, last_col: int) -> None:
 
 
 def _header(ws, report: PeriodReport, last_col: int) -> None:
-    for col, text in ((1, "序号"), (2, "姓名"), (3, "部门"), (last_col - 1, FLAG_HEADER),
-                      (last_col, "缺席场次（全年）")):  # fmt: skip
+    for col, text in (
+        (1, "序号"),
+        (2, "姓名"),
+        (3, "部门"),
+        (last_col - 1, FLAG_HEADER),
+        (last_col, "缺席场次（全年）"),
+    ):
         ws.cell(4, col, text)
         ws.merge_cells(start_row=4, start_column=col, end_row=5, end_column=col)
     groups = [s.name for s in report.series] + ["合计"]
@@ -79,8 +84,9 @@ def _header(ws, report: PeriodReport, last_col: int) -> None:
             ws.cell(5, first + offset, text)
 
 
-def period_workbook(report: PeriodReport, period: Period, org: str, unit: str,
-                    exported_at) -> bytes:  # fmt: skip
+def period_workbook(
+    report: PeriodReport, period: Period, org: str, unit: str, exported_at
+) -> bytes:
     """The 督查 record of a period as an .xlsx: title, period, unit, people, totals, flags."""
     wb = Workbook()
     ws = wb.active
@@ -148,9 +154,17 @@ def sheet_rows(sheet: SessionSheet) -> list[list]:
     rows = []
     for number, (user, cell) in enumerate(sheet.rows, start=1):
         at = cell.record.checked_in_at if cell.record is not None else None
-        rows.append([number, user.name, user.department.name if user.department else "",
-                     cell.label, at.strftime("%H:%M:%S") if at else "",
-                     cell.late_minutes or "", _note(cell)])  # fmt: skip
+        rows.append(
+            [
+                number,
+                user.name,
+                user.department.name if user.department else "",
+                cell.label,
+                at.strftime("%H:%M:%S") if at else "",
+                cell.late_minutes or "",
+                _note(cell),
+            ]
+        )
     return rows
 
 
@@ -161,8 +175,10 @@ def sheet_title(sheet: SessionSheet) -> str:
 
 def sheet_summary(sheet: SessionSheet) -> str:
     c = sheet.counts
-    return (f"应到 {c.expected} 人，实到 {c.attended} 人（其中迟到 {c.late} 人），"
-            f"请假 {c.excused} 人，免训 {c.exempt} 人，缺席 {c.absent} 人")  # fmt: skip
+    return (
+        f"应到 {c.expected} 人，实到 {c.attended} 人（其中迟到 {c.late} 人），"
+        f"请假 {c.excused} 人，免训 {c.exempt} 人，缺席 {c.absent} 人"
+    )
 
 
 def session_workbook(sheet: SessionSheet) -> bytes:

@@ -27,8 +27,9 @@ class DecisionForm(FlaskForm):
 
 class CorrectionForm(FlaskForm):
     status = SelectField("更正为", choices=[(s, STATUS_LABELS[s]) for s in RECORD_STATUSES])
-    late_minutes = IntegerField("迟到分钟数", default=0,
-                                validators=[Optional(), NumberRange(0, 600, "请输入 0 到 600。")])  # fmt: skip
+    late_minutes = IntegerField(
+        "迟到分钟数", default=0, validators=[Optional(), NumberRange(0, 600, "请输入 0 到 600。")]
+    )
     reason = TextAreaField("更正原因", validators=[Length(max=1000)])
 
 

@@ -17,7 +17,7 @@ from lecturehub.attendance.models import (
     LEAVE_TYPES,
     LEAVE_WITHDRAWN,
     LeaveRequest,
-)  # fmt: skip
+)
 from lecturehub.attendance.services import leads, sessions_between, user_dict
 from lecturehub.auth.models import User
 from lecturehub.core.errors import Conflict, Forbidden, NotFound, ServiceError
@@ -48,8 +48,9 @@ def deadline_for(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min)
 
 
-def _dates_for(series: Series, session: Session | None, date_from, date_to,
-               now: dt.datetime) -> tuple[dt.date, dt.date]:  # fmt: skip
+def _dates_for(
+    series: Series, session: Session | None, date_from, date_to, now: dt.datetime
+) -> tuple[dt.date, dt.date]:
     if session is not None:
         if session.series_id != series.id:
             raise ServiceError("所选场次不属于该系列。", "wrong_series")
@@ -76,10 +77,12 @@ def _check_who(user: User, by: User) -> None:
 
 def _check_overlap(user: User, series: Series, date_from: dt.date, date_to: dt.date) -> None:
     query = select(LeaveRequest).where(
-        LeaveRequest.user_id == user.id, LeaveRequest.series_id == series.id,
+        LeaveRequest.user_id == user.id,
+        LeaveRequest.series_id == series.id,
         LeaveRequest.status.in_(OPEN_STATUSES),
-        LeaveRequest.date_from <= date_to, LeaveRequest.date_to >= date_from,
-    )  # fmt: skip
+        LeaveRequest.date_from <= date_to,
+        LeaveRequest.date_to >= date_from,
+    )
     if db.session.scalar(query.limit(1)) is not None:
         raise Conflict("该时段已有请假申请（待审批或已批准），请勿重复提交。", "leave_overlap")
 
@@ -90,10 +93,18 @@ def _is_late(leave: LeaveRequest, now: dt.datetime) -> bool:
     return now >= deadline_for(first_day)
 
 
-def request_leave(user: User, series: Series, leave_type: str, reason: str, *,
-                  session: Session | None = None, date_from: dt.date | None = None,
-                  date_to: dt.date | None = None, by: User | None = None,
-                  now: dt.datetime | None = None) -> LeaveRequest:  # fmt: skip
+def request_leave(
+    user: User,
+    series: Series,
+    leave_type: str,
+    reason: str,
+    *,
+    session: Session | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    by: User | None = None,
+    now: dt.datetime | None = None,
+) -> LeaveRequest:
     """Ask for leave from one session or a date range of a series (validated before writing)."""
     now, by = now or local_now(), by or user
     _check_who(user, by)
@@ -104,18 +115,29 @@ def request_leave(user: User, series: Series, leave_type: str, reason: str, *,
         raise ServiceError("请填写请假事由。", "reason_required")
     first, last = _dates_for(series, session, date_from, date_to, now)
     _check_overlap(user, series, first, last)
-    leave = LeaveRequest(user_id=user.id, series_id=series.id, session_id=session.id if session else None,
-                         user=user, series=series, session=session, date_from=first, date_to=last,
-                         leave_type=leave_type, reason=reason[:1000], created_at=now,
-                         created_by_id=by.id)  # fmt: skip
+    leave = LeaveRequest(
+        user_id=user.id,
+        series_id=series.id,
+        session_id=session.id if session else None,
+        user=user,
+        series=series,
+        session=session,
+        date_from=first,
+        date_to=last,
+        leave_type=leave_type,
+        reason=reason[:1000],
+        created_at=now,
+        created_by_id=by.id,
+    )
     leave.late = _is_late(leave, now)
     db.session.add(leave)
     db.session.commit()
     return leave
 
 
-def decide(leave: LeaveRequest, by: User, approve: bool, comment: str = "",
-           now: dt.datetime | None = None) -> LeaveRequest:  # fmt: skip
+def decide(
+    leave: LeaveRequest, by: User, approve: bool, comment: str = "", now: dt.datetime | None = None
+) -> LeaveRequest:
     """Approve or refuse: the lead leader (牵头领导) of that series; the leader's own leave
     goes to 党政办 (an admin), since nobody decides their own request."""
     _check_decider(leave, by)
@@ -136,8 +158,9 @@ def _check_decider(leave: LeaveRequest, by: User) -> None:
     if by.has_role("admin") and leave.series.leader_id == leave.user_id:
         return
     leader = leave.series.leader.name if leave.series.leader else "牵头领导"
-    raise Forbidden(f"只有“{leave.series.name}”的牵头领导（{leader}）可以审批此请假。",
-                    "not_series_leader")  # fmt: skip
+    raise Forbidden(
+        f"只有“{leave.series.name}”的牵头领导（{leader}）可以审批此请假。", "not_series_leader"
+    )
 
 
 def withdraw(leave: LeaveRequest, by: User, now: dt.datetime | None = None) -> LeaveRequest:
@@ -157,42 +180,56 @@ def withdraw(leave: LeaveRequest, by: User, now: dt.datetime | None = None) -> L
 def pending_for(leader: User) -> list[LeaveRequest]:
     """Requests awaiting this lead leader's decision, oldest first."""
     query = (
-        select(LeaveRequest).join(Series)
+        select(LeaveRequest)
+        .join(Series)
         .where(Series.leader_id == leader.id, LeaveRequest.status == LEAVE_PENDING)
         .order_by(LeaveRequest.date_from, LeaveRequest.id)
-    )  # fmt: skip
+    )
     return list(db.session.scalars(query))
 
 
 def decided_by(leader: User, limit: int = 30) -> list[LeaveRequest]:
     query = (
-        select(LeaveRequest).where(LeaveRequest.decided_by_id == leader.id)
-        .order_by(LeaveRequest.decided_at.desc()).limit(limit)
-    )  # fmt: skip
+        select(LeaveRequest)
+        .where(LeaveRequest.decided_by_id == leader.id)
+        .order_by(LeaveRequest.decided_at.desc())
+        .limit(limit)
+    )
     return list(db.session.scalars(query))
 
 
 def leaves_of(user: User, limit: int = 50) -> list[LeaveRequest]:
     query = (
-        select(LeaveRequest).where(LeaveRequest.user_id == user.id)
-        .order_by(LeaveRequest.date_from.desc(), LeaveRequest.id.desc()).limit(limit)
-    )  # fmt: skip
+        select(LeaveRequest)
+        .where(LeaveRequest.user_id == user.id)
+        .order_by(LeaveRequest.date_from.desc(), LeaveRequest.id.desc())
+        .limit(limit)
+    )
     return list(db.session.scalars(query))
 
 
 def all_leaves(date_from: dt.date, date_to: dt.date) -> list[LeaveRequest]:
     query = (
-        select(LeaveRequest).where(LeaveRequest.date_from <= date_to, LeaveRequest.date_to >= date_from)
+        select(LeaveRequest)
+        .where(LeaveRequest.date_from <= date_to, LeaveRequest.date_to >= date_from)
         .order_by(LeaveRequest.date_from, LeaveRequest.id)
-    )  # fmt: skip
+    )
     return list(db.session.scalars(query))
 
 
 def leave_dict(leave: LeaveRequest) -> dict:
     return {
-        "id": leave.id, "user": user_dict(leave.user), "series": leave.series_id,
-        "session": leave.session_id, "from": leave.date_from.isoformat(),
-        "to": leave.date_to.isoformat(), "type": leave.leave_type, "reason": leave.reason,
-        "status": leave.status, "late": leave.late, "created_at": iso(leave.created_at),
-        "decided_at": iso(leave.decided_at), "comment": leave.decision_comment,
-    }  # fmt: skip
+        "id": leave.id,
+        "user": user_dict(leave.user),
+        "series": leave.series_id,
+        "session": leave.session_id,
+        "from": leave.date_from.isoformat(),
+        "to": leave.date_to.isoformat(),
+        "type": leave.leave_type,
+        "reason": leave.reason,
+        "status": leave.status,
+        "late": leave.late,
+        "created_at": iso(leave.created_at),
+        "decided_at": iso(leave.decided_at),
+        "comment": leave.decision_comment,
+    }

@@ -40,8 +40,9 @@ def _viewed(session_id: int):
 @role_required("admin", "leader")
 def signin_screen(session_id: int):
     session = _managed(session_id)
-    return render_template("attendance/screen.html", session=session,
-                           state=screen_state(session, now()))  # fmt: skip
+    return render_template(
+        "attendance/screen.html", session=session, state=screen_state(session, now())
+    )
 
 
 @bp.route("/sessions/<int:session_id>/roll-call", methods=["GET", "POST"])
@@ -49,8 +50,11 @@ def signin_screen(session_id: int):
 def roll_call(session_id: int):
     session = _managed(session_id)
     if request.method == "POST" and EmptyForm().validate_on_submit():
-        marks = {int(key[5:]): value for key, value in request.form.items()
-                 if key.startswith("mark-") and key[5:].isdigit() and value}  # fmt: skip
+        marks = {
+            int(key[5:]): value
+            for key, value in request.form.items()
+            if key.startswith("mark-") and key[5:].isdigit() and value
+        }
         try:
             count = rollcall.roll_call(session, marks, current_user)
             flash(f"已记录 {count} 人。", "success")
@@ -58,9 +62,15 @@ def roll_call(session_id: int):
         except ServiceError as exc:
             flash(exc.message, "danger")
     sheet = records.session_sheet(session)
-    return render_template("attendance/roll_call.html", session=session, sheet=sheet, empty=EmptyForm(),
-                           state=window_state(session, now()), PENDING=PENDING,
-                           statuses=RECORD_STATUSES)  # fmt: skip
+    return render_template(
+        "attendance/roll_call.html",
+        session=session,
+        sheet=sheet,
+        empty=EmptyForm(),
+        state=window_state(session, now()),
+        PENDING=PENDING,
+        statuses=RECORD_STATUSES,
+    )
 
 
 @bp.route("/sessions/<int:session_id>/roll-call/all-present", methods=["POST"])
@@ -85,16 +95,24 @@ def correct(session_id: int, user_id: int):
     cell = records.Ledger([session], [person]).cell(session, person, now())
     if form.validate_on_submit():
         try:
-            rollcall.correct(session, person, form.status.data, form.late_minutes.data or 0,
-                             form.reason.data, current_user)  # fmt: skip
+            rollcall.correct(
+                session,
+                person,
+                form.status.data,
+                form.late_minutes.data or 0,
+                form.reason.data,
+                current_user,
+            )
             flash(f"已更正 {person.name} 的记录。", "success")
             return redirect(url_for("attendance.session_record", session_id=session.id))
         except ServiceError as exc:
             flash(exc.message, "danger")
-            return render_template("attendance/correct.html", session=session, person=person,
-                                   form=form, cell=cell), exc.status  # fmt: skip
-    return render_template("attendance/correct.html", session=session, person=person, form=form,
-                           cell=cell)  # fmt: skip
+            return render_template(
+                "attendance/correct.html", session=session, person=person, form=form, cell=cell
+            ), exc.status
+    return render_template(
+        "attendance/correct.html", session=session, person=person, form=form, cell=cell
+    )
 
 
 @bp.route("/sessions/<int:session_id>/attendance")
@@ -102,9 +120,14 @@ def correct(session_id: int, user_id: int):
 def session_record(session_id: int):
     session = _viewed(session_id)
     sheet = records.session_sheet(session)
-    return render_template("attendance/session.html", session=session, sheet=sheet,
-                           summary=exports.sheet_summary(sheet), labels=STATUS_LABELS,
-                           can_manage=services.can_manage(current_user, session))  # fmt: skip
+    return render_template(
+        "attendance/session.html",
+        session=session,
+        sheet=sheet,
+        summary=exports.sheet_summary(sheet),
+        labels=STATUS_LABELS,
+        can_manage=services.can_manage(current_user, session),
+    )
 
 
 def _download(data: bytes, mimetype: str, filename: str) -> Response:
@@ -124,16 +147,20 @@ def signin_sheet_xlsx(session_id: int):
 @role_required("admin", "leader", "inspector")
 def signin_sheet_csv(session_id: int):
     sheet = records.session_sheet(_viewed(session_id))
-    return _download(exports.session_csv(sheet), "text/csv; charset=utf-8",
-                     exports.sheet_title(sheet) + ".csv")  # fmt: skip
+    return _download(
+        exports.session_csv(sheet), "text/csv; charset=utf-8", exports.sheet_title(sheet) + ".csv"
+    )
 
 
 @bp.route("/attendance/leave/queue")
 @role_required("leader")
 def leave_queue():
-    return render_template("attendance/leave_queue.html", pending=leave_service.pending_for(current_user),
-                           decided=leave_service.decided_by(current_user),
-                           led=services.led_series(current_user))  # fmt: skip
+    return render_template(
+        "attendance/leave_queue.html",
+        pending=leave_service.pending_for(current_user),
+        decided=leave_service.decided_by(current_user),
+        led=services.led_series(current_user),
+    )
 
 
 @bp.route("/attendance/leave/<int:leave_id>/decide", methods=["POST"])

@@ -19,16 +19,27 @@ from lecturehub.schedule.models import Series, Session
 PRESENT, LATE, ABSENT = "present", "late", "absent"
 EXCUSED, EXEMPT, PENDING = "excused", "exempt", "pending"
 STATUS_LABELS = {
-    PRESENT: "出勤", LATE: "迟到", ABSENT: "缺席", EXCUSED: "请假", EXEMPT: "免训", PENDING: "未签到",
-}  # fmt: skip
+    PRESENT: "出勤",
+    LATE: "迟到",
+    ABSENT: "缺席",
+    EXCUSED: "请假",
+    EXEMPT: "免训",
+    PENDING: "未签到",
+}
 RECORD_STATUSES = (PRESENT, LATE, ABSENT)
 LEAVE_TYPES = ("公假", "事假", "病假")
 LEAVE_PENDING, LEAVE_APPROVED, LEAVE_REFUSED, LEAVE_WITHDRAWN = (
-    "pending", "approved", "refused", "withdrawn",
-)  # fmt: skip
+    "pending",
+    "approved",
+    "refused",
+    "withdrawn",
+)
 LEAVE_LABELS = {
-    LEAVE_PENDING: "待审批", LEAVE_APPROVED: "已批准", LEAVE_REFUSED: "未批准", LEAVE_WITHDRAWN: "已撤回",
-}  # fmt: skip
+    LEAVE_PENDING: "待审批",
+    LEAVE_APPROVED: "已批准",
+    LEAVE_REFUSED: "未批准",
+    LEAVE_WITHDRAWN: "已撤回",
+}
 
 
 class AttendanceRecord(db.Model):

@@ -24,15 +24,23 @@ def home_card(user) -> Markup | None:
     upcoming = [(s, _my_cell(s, user, at)) for s in services.upcoming_sessions(at, limit=2)]
     leaves = leave_service.leaves_of(user, limit=10)
     recent = [
-        leave for leave in leaves
+        leave
+        for leave in leaves
         if leave.status == LEAVE_PENDING
         or (leave.decided_at and at - leave.decided_at < dt.timedelta(days=7))
-    ]  # fmt: skip
+    ]
     awaiting = len(leave_service.pending_for(user)) if has_role(user, "leader") else 0
     absences = records.absences_in_year(at.year, [user], at).get(user.id, [])
-    html = render_template("attendance/_home_card.html", upcoming=upcoming, leaves=recent,
-                           awaiting=awaiting, absences=absences, flag_count=records.flag_count(),
-                           window=services.window, at=at)  # fmt: skip
+    html = render_template(
+        "attendance/_home_card.html",
+        upcoming=upcoming,
+        leaves=recent,
+        awaiting=awaiting,
+        absences=absences,
+        flag_count=records.flag_count(),
+        window=services.window,
+        at=at,
+    )
     return Markup(html)  # noqa: S704 - our own rendered template
 
 
@@ -41,8 +49,12 @@ def session_panel(session) -> Markup | None:
     user = current_user
     sheet = records.session_sheet(session, at) if services.can_view(user, session) else None
     html = render_template(
-        "attendance/_session_panel.html", session=session, sheet=sheet, at=at,
-        my_cell=_my_cell(session, user, at), can_manage=services.can_manage(user, session),
+        "attendance/_session_panel.html",
+        session=session,
+        sheet=sheet,
+        at=at,
+        my_cell=_my_cell(session, user, at),
+        can_manage=services.can_manage(user, session),
         window=services.window(session),
-    )  # fmt: skip
+    )
     return Markup(html)  # noqa: S704 - our own rendered template

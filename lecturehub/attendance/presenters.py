@@ -59,8 +59,9 @@ def screen_state(session, now: dt.datetime) -> dict:
     """What the projector shows: the current QR code, the counts and the names."""
     sheet = records.session_sheet(session, now)
     url = checkin_url(session, signin.make_token(session, now))
-    signed = sorted(sheet.named(PRESENT, LATE), key=lambda r: r[1].record.checked_in_at or now,
-                    reverse=True)  # fmt: skip
+    signed = sorted(
+        sheet.named(PRESENT, LATE), key=lambda r: r[1].record.checked_in_at or now, reverse=True
+    )
     opens, closes = services.window(session)
     return {
         "session_id": session.id,
@@ -78,5 +79,9 @@ def screen_state(session, now: dt.datetime) -> dict:
 
 
 def _name(user, cell) -> dict:
-    return {"name": user.name, "department": user.department.name if user.department else "",
-            "status": cell.status, "label": cell.label}  # fmt: skip
+    return {
+        "name": user.name,
+        "department": user.department.name if user.department else "",
+        "status": cell.status,
+        "label": cell.label,
+    }

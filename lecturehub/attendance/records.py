@@ -28,7 +28,7 @@ from lecturehub.attendance.models import (
     Exclusion,
     Exemption,
     LeaveRequest,
-)  # fmt: skip
+)
 from lecturehub.attendance.services import active_users, is_closed, sessions_between
 from lecturehub.auth.models import User
 from lecturehub.core.timeutil import now as local_now
@@ -169,8 +169,9 @@ def session_sheets(sessions: list[Session], now: dt.datetime | None = None) -> l
     return [sheet_from(ledger, s, now) for s in sessions]
 
 
-def user_history(user: User, date_from: dt.date, date_to: dt.date,
-                 now: dt.datetime | None = None) -> list[tuple[Session, Cell]]:  # fmt: skip
+def user_history(
+    user: User, date_from: dt.date, date_to: dt.date, now: dt.datetime | None = None
+) -> list[tuple[Session, Cell]]:
     """One person's sessions that have begun in a date range, with their status."""
     now = now or local_now()
     ledger = Ledger(sessions_between(date_from, date_to, until=now), [user])
@@ -182,8 +183,9 @@ def flag_count() -> int:
     return int(current_app.config["ABSENCE_FLAG_COUNT"])
 
 
-def absences_in_year(year: int, users: list[User] | None = None,
-                     now: dt.datetime | None = None) -> dict[int, list[Session]]:  # fmt: skip
+def absences_in_year(
+    year: int, users: list[User] | None = None, now: dt.datetime | None = None
+) -> dict[int, list[Session]]:
     """Unexcused absences (缺席) per user id in a calendar year, all series together."""
     now = now or local_now()
     sessions = sessions_between(dt.date(year, 1, 1), dt.date(year, 12, 31), until=now)
@@ -197,8 +199,9 @@ def absences_in_year(year: int, users: list[User] | None = None,
     return dict(found)
 
 
-def absence_flags(year: int, users: list[User] | None = None,
-                  now: dt.datetime | None = None) -> dict[int, list[Session]]:  # fmt: skip
+def absence_flags(
+    year: int, users: list[User] | None = None, now: dt.datetime | None = None
+) -> dict[int, list[Session]]:
     """The "多次缺席" rule: who loses 评先评优 eligibility for ``year``, and from which sessions."""
     limit = flag_count()
     absences = absences_in_year(year, users, now)
@@ -223,8 +226,12 @@ class PeriodReport:
     grand_total: Counts
 
 
-def person_report(date_from: dt.date, date_to: dt.date, users: list[User] | None = None,
-                  now: dt.datetime | None = None) -> PeriodReport:  # fmt: skip
+def person_report(
+    date_from: dt.date,
+    date_to: dt.date,
+    users: list[User] | None = None,
+    now: dt.datetime | None = None,
+) -> PeriodReport:
     """Per person, per series counts for a period, with the year's 评先评优 flag."""
     now = now or local_now()
     ledger = Ledger(sessions_between(date_from, date_to, until=now), users)

@@ -18,7 +18,7 @@ from lecturehub.attendance.models import (
     STATUS_LABELS,
     AttendanceCorrection,
     AttendanceRecord,
-)  # fmt: skip
+)
 from lecturehub.attendance.records import Ledger, session_sheet
 from lecturehub.attendance.services import is_closed, require_manage, window
 from lecturehub.attendance.signin import find_record, lateness
@@ -43,30 +43,49 @@ def _check_open(session: Session, now: dt.datetime) -> None:
         raise ServiceError("签到尚未开始，暂不能点名。", "signin_not_open")
 
 
-def apply_change(record: AttendanceRecord, status: str, minutes: int, by: User, reason: str,
-                 now: dt.datetime, old_status: str | None = None) -> None:  # fmt: skip
+def apply_change(
+    record: AttendanceRecord,
+    status: str,
+    minutes: int,
+    by: User,
+    reason: str,
+    now: dt.datetime,
+    old_status: str | None = None,
+) -> None:
     """Change a record and keep the correction (the caller commits)."""
     correction = AttendanceCorrection(
-        by_id=by.id, at=now, reason=reason,
-        old_status=old_status or record.status, old_late_minutes=record.late_minutes,
-        new_status=status, new_late_minutes=minutes,
-    )  # fmt: skip
+        by_id=by.id,
+        at=now,
+        reason=reason,
+        old_status=old_status or record.status,
+        old_late_minutes=record.late_minutes,
+        new_status=status,
+        new_late_minutes=minutes,
+    )
     record.corrections.append(correction)
     record.status, record.late_minutes = status, minutes
     record.recorded_by_id = by.id
 
 
-def _new_record(session: Session, user: User, status: str, minutes: int, by: User,
-                now: dt.datetime, method: str) -> AttendanceRecord:  # fmt: skip
-    record = AttendanceRecord(session_id=session.id, user_id=user.id, status=status, late_minutes=minutes,
-                              checked_in_at=now if status != ABSENT else None, method=method,
-                              recorded_by_id=by.id)  # fmt: skip
+def _new_record(
+    session: Session, user: User, status: str, minutes: int, by: User, now: dt.datetime, method: str
+) -> AttendanceRecord:
+    record = AttendanceRecord(
+        session_id=session.id,
+        user_id=user.id,
+        status=status,
+        late_minutes=minutes,
+        checked_in_at=now if status != ABSENT else None,
+        method=method,
+        recorded_by_id=by.id,
+    )
     db.session.add(record)
     return record
 
 
-def roll_call(session: Session, marks: dict[int, str], by: User,
-              now: dt.datetime | None = None) -> int:  # fmt: skip
+def roll_call(
+    session: Session, marks: dict[int, str], by: User, now: dt.datetime | None = None
+) -> int:
     """Record ticks (user id → present/late/absent) for people not yet recorded; one commit.
 
     Refuses the whole list when any tick would change an existing record (use ``correct``)."""
@@ -82,8 +101,11 @@ def roll_call(session: Session, marks: dict[int, str], by: User,
         _check_status(status)
         if user_id not in rows:
             raise ServiceError("名单中没有该人员。", "not_expected")
-    changed = [rows[uid][0].name for uid, st in marks.items()
-               if rows[uid][1].record is not None and rows[uid][1].record.status != st]  # fmt: skip
+    changed = [
+        rows[uid][0].name
+        for uid, st in marks.items()
+        if rows[uid][1].record is not None and rows[uid][1].record.status != st
+    ]
     if changed:
         raise ServiceError(
             f"{'、'.join(changed)} 已有记录，如需修改请点“更正”并填写原因。", "needs_correction"
@@ -107,8 +129,15 @@ def mark_all_present(session: Session, by: User, now: dt.datetime | None = None)
     return roll_call(session, {uid: "present" for uid in pending}, by, now)
 
 
-def correct(session: Session, user: User, status: str, late_minutes: int, reason: str,
-            by: User, now: dt.datetime | None = None) -> AttendanceRecord:  # fmt: skip
+def correct(
+    session: Session,
+    user: User,
+    status: str,
+    late_minutes: int,
+    reason: str,
+    by: User,
+    now: dt.datetime | None = None,
+) -> AttendanceRecord:
     """Correct one person's record at a session, with a reason; the change is kept."""
     now = now or local_now()
     require_manage(by, session)
@@ -128,8 +157,9 @@ def correct(session: Session, user: User, status: str, late_minutes: int, reason
         old = cell.status if cell is not None else ABSENT
         if old == status == ABSENT:
             raise ServiceError("记录已是“缺席”，无需更正。", "unchanged")
-        record = _new_record(session, user, old if old in RECORD_STATUSES else ABSENT, 0, by, now,
-                             "correction")  # fmt: skip
+        record = _new_record(
+            session, user, old if old in RECORD_STATUSES else ABSENT, 0, by, now, "correction"
+        )
         record.checked_in_at = None
         apply_change(record, status, minutes, by, reason, now, old_status=old)
     elif (record.status, record.late_minutes) == (status, minutes):

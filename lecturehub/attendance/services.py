@@ -83,8 +83,12 @@ def training_series() -> list[Series]:
     return list(db.session.scalars(select(Series).where(Series.kind == KIND_TRAINING)))
 
 
-def sessions_between(date_from: dt.date, date_to: dt.date, series: Series | None = None,
-                     until: dt.datetime | None = None) -> list[Session]:  # fmt: skip
+def sessions_between(
+    date_from: dt.date,
+    date_to: dt.date,
+    series: Series | None = None,
+    until: dt.datetime | None = None,
+) -> list[Session]:
     """Scheduled (not cancelled) sessions in a date range, optionally only those begun by ``until``."""
     query = select(Session).where(
         Session.date >= date_from, Session.date <= date_to, Session.status != "cancelled"

@@ -42,8 +42,12 @@ class _ClockSigner(TimestampSigner):
 
 
 def _serializer(clock: int) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT,
-                                  signer=_ClockSigner, signer_kwargs={"clock": clock})  # fmt: skip
+    return URLSafeTimedSerializer(
+        current_app.config["SECRET_KEY"],
+        salt=SALT,
+        signer=_ClockSigner,
+        signer_kwargs={"clock": clock},
+    )
 
 
 def _epoch(moment: dt.datetime) -> int:
@@ -105,8 +109,9 @@ def find_record(session_id: int, user_id: int) -> AttendanceRecord | None:
     return db.session.scalar(query)
 
 
-def check_in(session: Session, user: User, token: str,
-             now: dt.datetime | None = None) -> tuple[AttendanceRecord, bool]:  # fmt: skip
+def check_in(
+    session: Session, user: User, token: str, now: dt.datetime | None = None
+) -> tuple[AttendanceRecord, bool]:
     """Sign ``user`` in with a QR token: (record, already). A repeat changes nothing."""
     now = now or local_now()
     read_token(token, session, now)
@@ -129,14 +134,21 @@ def record_signin(session: Session, user: User, now: dt.datetime) -> tuple[Atten
     return _insert(session.id, user.id, status, minutes, now)
 
 
-def _insert(session_id: int, user_id: int, status: str, minutes: int,
-            now: dt.datetime) -> tuple[AttendanceRecord, bool]:  # fmt: skip
+def _insert(
+    session_id: int, user_id: int, status: str, minutes: int, now: dt.datetime
+) -> tuple[AttendanceRecord, bool]:
     """Insert in a short transaction; a concurrent duplicate is "already"; a locked database
     is retried (SQLite under a crowd of scans)."""
     for attempt in range(RETRIES):
         try:
-            record = AttendanceRecord(session_id=session_id, user_id=user_id, status=status,
-                                      late_minutes=minutes, checked_in_at=now, method="qr")  # fmt: skip
+            record = AttendanceRecord(
+                session_id=session_id,
+                user_id=user_id,
+                status=status,
+                late_minutes=minutes,
+                checked_in_at=now,
+                method="qr",
+            )
             db.session.add(record)
             db.session.commit()
             return record, False

@@ -37,16 +37,24 @@ def mine():
         counts.add(cell.status)
     year_absences = records.absences_in_year(today().year, [current_user]).get(current_user.id, [])
     return render_template(
-        "attendance/mine.html", period=period, choices=periods.choices(today()), history=history,
-        counts=counts, year_absences=year_absences, flag_count=records.flag_count(),
-        leaves=leave_service.leaves_of(current_user), empty=EmptyForm(),
+        "attendance/mine.html",
+        period=period,
+        choices=periods.choices(today()),
+        history=history,
+        counts=counts,
+        year_absences=year_absences,
+        flag_count=records.flag_count(),
+        leaves=leave_service.leaves_of(current_user),
+        empty=EmptyForm(),
         exemptions=active_exemptions(current_user, today()),
-    )  # fmt: skip
+    )
 
 
 def session_label(session) -> str:
-    return (f"{session.series.name} {session.date.month}月{session.date.day}日"
-            f"（{WEEKDAYS_ZH[session.date.weekday()]}）{session.starts_at:%H:%M}")  # fmt: skip
+    return (
+        f"{session.series.name} {session.date.month}月{session.date.day}日"
+        f"（{WEEKDAYS_ZH[session.date.weekday()]}）{session.starts_at:%H:%M}"
+    )
 
 
 def _fill_leave_choices(form: LeaveForm) -> None:
@@ -69,9 +77,15 @@ def _submit_leave(form: LeaveForm):
     session = services.get_session(form.session.data) if form.session.data else None
     series = session.series if session else services.get_series(form.series.data)
     return leave_service.request_leave(
-        person, series, form.leave_type.data, form.reason.data, session=session,
-        date_from=form.date_from.data, date_to=form.date_to.data, by=current_user,
-    )  # fmt: skip
+        person,
+        series,
+        form.leave_type.data,
+        form.reason.data,
+        session=session,
+        date_from=form.date_from.data,
+        date_to=form.date_to.data,
+        by=current_user,
+    )
 
 
 @bp.route("/attendance/leave/new", methods=["GET", "POST"])
@@ -122,8 +136,14 @@ def checkin(session_id: int):
             result = signin.check_in(session, current_user, token)
         except ServiceError as exc:
             error = exc.message
-    return render_template("attendance/checkin.html", session=session, token=token, result=result,
-                           error=error, label=session_label(session))  # fmt: skip
+    return render_template(
+        "attendance/checkin.html",
+        session=session,
+        token=token,
+        result=result,
+        error=error,
+        label=session_label(session),
+    )
 
 
 from lecturehub.attendance import audit_views, manage_views  # noqa: E402,F401  (routes on bp)

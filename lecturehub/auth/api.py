@@ -36,11 +36,23 @@ def list_users():
 
 
 @bp.post("/users")
-@api_view("admin", summary="创建用户", responses={201: "已创建", 409: "登录名已存在"},
-          body={"type": "object", "required": ["login", "name"], "properties": {
-              "login": {"type": "string"}, "name": {"type": "string"}, "password": {"type": "string"},
-              "roles": {"type": "array", "items": {"type": "string"}}, "department": {"type": "string"},
-              "title": {"type": "string"}}})  # fmt: skip
+@api_view(
+    "admin",
+    summary="创建用户",
+    responses={201: "已创建", 409: "登录名已存在"},
+    body={
+        "type": "object",
+        "required": ["login", "name"],
+        "properties": {
+            "login": {"type": "string"},
+            "name": {"type": "string"},
+            "password": {"type": "string"},
+            "roles": {"type": "array", "items": {"type": "string"}},
+            "department": {"type": "string"},
+            "title": {"type": "string"},
+        },
+    },
+)
 def create_user():
     data = json_body()
     department = services.department_by_name(data.get("department"))
@@ -49,8 +61,14 @@ def create_user():
     roles = data.get("roles") or []
     if not isinstance(roles, list):
         raise ServiceError("roles 必须是数组。", "bad_roles", 400)
-    user, generated = services.create_user(str(data.get("login") or ""), str(data.get("name") or ""),
-                                           data.get("password"), roles, department, str(data.get("title") or ""))  # fmt: skip
+    user, generated = services.create_user(
+        str(data.get("login") or ""),
+        str(data.get("name") or ""),
+        data.get("password"),
+        roles,
+        department,
+        str(data.get("title") or ""),
+    )
     body = services.user_dict(user)
     if generated:
         body["initial_password"] = generated
@@ -60,19 +78,34 @@ def create_user():
 @bp.get("/departments")
 @api_view(summary="部门和中心列表")
 def departments():
-    return jsonify({"departments": [
-        {"id": d.id, "name": d.name, "kind": d.kind, "active": d.active} for d in services.list_departments()
-    ]})  # fmt: skip
+    return jsonify(
+        {
+            "departments": [
+                {"id": d.id, "name": d.name, "kind": d.kind, "active": d.active}
+                for d in services.list_departments()
+            ]
+        }
+    )
 
 
 @bp.get("/tokens")
 @api_view(summary="我的 API 令牌（不含令牌本身）")
 def tokens():
-    return jsonify({"tokens": [
-        {"id": t.id, "name": t.name, "prefix": t.prefix, "created_at": t.created_at.isoformat(),
-         "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None, "active": t.active}
-        for t in login_service.list_tokens(current_user)
-    ]})  # fmt: skip
+    return jsonify(
+        {
+            "tokens": [
+                {
+                    "id": t.id,
+                    "name": t.name,
+                    "prefix": t.prefix,
+                    "created_at": t.created_at.isoformat(),
+                    "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
+                    "active": t.active,
+                }
+                for t in login_service.list_tokens(current_user)
+            ]
+        }
+    )
 
 
 @bp.delete("/tokens/<int:token_id>")

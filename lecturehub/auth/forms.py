@@ -53,8 +53,13 @@ class TokenForm(FlaskForm):
 
 
 class RosterForm(FlaskForm):
-    file = FileField("花名册（.xlsx 或 .csv）", validators=[
-        FileRequired("请选择文件。"), FileAllowed(["xlsx", "csv"], "只接受 .xlsx 或 .csv 文件。")])  # fmt: skip
+    file = FileField(
+        "花名册（.xlsx 或 .csv）",
+        validators=[
+            FileRequired("请选择文件。"),
+            FileAllowed(["xlsx", "csv"], "只接受 .xlsx 或 .csv 文件。"),
+        ],
+    )
     dry_run = BooleanField("仅预检，不导入")
 
 

@@ -79,8 +79,12 @@ def _hash_token(token: str) -> str:
 def create_token(user: User, name: str = "") -> tuple[ApiToken, str]:
     """Create a personal API token; the plain token is returned once and never stored."""
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user=user, name=(name or "").strip()[:80] or "API 令牌",
-                     token_hash=_hash_token(plain), prefix=plain[:10])  # fmt: skip
+    token = ApiToken(
+        user=user,
+        name=(name or "").strip()[:80] or "API 令牌",
+        token_hash=_hash_token(plain),
+        prefix=plain[:10],
+    )
     db.session.add(token)
     db.session.commit()
     return token, plain

@@ -15,18 +15,36 @@ from lecturehub.extensions import db
 
 # Accepted column headings (Chinese or English) → field.
 HEADINGS = {
-    "登录名": "login", "账号": "login", "用户名": "login", "login": "login",
-    "姓名": "name", "name": "name",
-    "部门": "department", "单位": "department", "department": "department",
-    "角色": "roles", "roles": "roles", "role": "roles",
-    "职务": "title", "title": "title",
-    "手机": "phone", "电话": "phone", "phone": "phone",
-    "密码": "password", "初始密码": "password", "password": "password",
-}  # fmt: skip
+    "登录名": "login",
+    "账号": "login",
+    "用户名": "login",
+    "login": "login",
+    "姓名": "name",
+    "name": "name",
+    "部门": "department",
+    "单位": "department",
+    "department": "department",
+    "角色": "roles",
+    "roles": "roles",
+    "role": "roles",
+    "职务": "title",
+    "title": "title",
+    "手机": "phone",
+    "电话": "phone",
+    "phone": "phone",
+    "密码": "password",
+    "初始密码": "password",
+    "password": "password",
+}
 ROLE_NAMES = {label: code for code, label in ROLES.items()} | {
-    "管理员": "admin", "党政办": "admin", "督查": "inspector", "组织办": "organiser",
-    "牵头领导": "leader", "干部": "member", "成员": "member",
-}  # fmt: skip
+    "管理员": "admin",
+    "党政办": "admin",
+    "督查": "inspector",
+    "组织办": "organiser",
+    "牵头领导": "leader",
+    "干部": "member",
+    "成员": "member",
+}
 MAX_ROWS = 2000
 
 
@@ -75,8 +93,11 @@ def _read_rows(data: bytes, filename: str) -> list[list[str]]:
 
 
 def _columns(header: list[str]) -> dict[int, str]:
-    columns = {i: HEADINGS[h.strip().lower() if h.isascii() else h.strip()]
-               for i, h in enumerate(header) if (h.strip().lower() if h.isascii() else h.strip()) in HEADINGS}  # fmt: skip
+    columns = {
+        i: HEADINGS[h.strip().lower() if h.isascii() else h.strip()]
+        for i, h in enumerate(header)
+        if (h.strip().lower() if h.isascii() else h.strip()) in HEADINGS
+    }
     if not {"login", "name"} <= set(columns.values()):
         raise ServiceError("表头需要包含“登录名”和“姓名”两列。", "bad_roster")
     return columns
@@ -100,9 +121,14 @@ def _import_row(number: int, values: dict[str, str]) -> RowResult:
             return RowResult(number, login, name, False, f"部门“{values['department']}”不存在。")
     try:
         user, generated = services.create_user(
-            login, name, values.get("password") or None, _parse_roles(values.get("roles", "")),
-            department, values.get("title", ""), commit=False,
-        )  # fmt: skip
+            login,
+            name,
+            values.get("password") or None,
+            _parse_roles(values.get("roles", "")),
+            department,
+            values.get("title", ""),
+            commit=False,
+        )
         user.phone = values.get("phone", "")
         db.session.flush()
     except ServiceError as exc:

@@ -15,14 +15,27 @@ from lecturehub.extensions import db
 
 # The notice's departments and centres (各部门、中心（大队）); editable by admins afterwards.
 DEFAULT_DEPARTMENTS = [
-    ("党政办", "department"), ("组织办", "department"), ("宣传办", "department"),
-    ("督查办", "department"), ("纪委", "department"), ("文化站", "centre"),
-    ("新时代文明实践站", "centre"), ("团委", "department"), ("工会", "department"),
-    ("妇联", "department"), ("经济发展办", "department"), ("财政所", "centre"),
-    ("农业农村服务中心", "centre"), ("社会事务服务中心", "centre"), ("便民服务中心", "centre"),
-    ("乡村振兴工作站", "centre"), ("应急管理办", "department"), ("自然资源所", "centre"),
-    ("退役军人服务站", "centre"), ("综合执法大队", "team"),
-]  # fmt: skip
+    ("党政办", "department"),
+    ("组织办", "department"),
+    ("宣传办", "department"),
+    ("督查办", "department"),
+    ("纪委", "department"),
+    ("文化站", "centre"),
+    ("新时代文明实践站", "centre"),
+    ("团委", "department"),
+    ("工会", "department"),
+    ("妇联", "department"),
+    ("经济发展办", "department"),
+    ("财政所", "centre"),
+    ("农业农村服务中心", "centre"),
+    ("社会事务服务中心", "centre"),
+    ("便民服务中心", "centre"),
+    ("乡村振兴工作站", "centre"),
+    ("应急管理办", "department"),
+    ("自然资源所", "centre"),
+    ("退役军人服务站", "centre"),
+    ("综合执法大队", "team"),
+]
 MIN_PASSWORD = 8
 TOKEN_PREFIX = "lh_"
 
@@ -54,8 +67,13 @@ def department_by_name(name: str | None) -> Department | None:
     return db.session.scalar(select(Department).where(Department.name == name.strip()))
 
 
-def save_department(name: str, kind: str = "department", active: bool = True,
-                    head: User | None = None, department: Department | None = None) -> Department:  # fmt: skip
+def save_department(
+    name: str,
+    kind: str = "department",
+    active: bool = True,
+    head: User | None = None,
+    department: Department | None = None,
+) -> Department:
     name = (name or "").strip()
     if not name:
         raise ServiceError("部门名称不能为空。")
@@ -121,9 +139,15 @@ def set_roles(user: User, roles: Iterable[str]) -> None:
             user.role_rows.append(UserRole(role=role))
 
 
-def create_user(login: str, name: str, password: str | None = None, roles: Iterable[str] = (),
-                department: Department | None = None, title: str = "",
-                commit: bool = True) -> tuple[User, str | None]:  # fmt: skip
+def create_user(
+    login: str,
+    name: str,
+    password: str | None = None,
+    roles: Iterable[str] = (),
+    department: Department | None = None,
+    title: str = "",
+    commit: bool = True,
+) -> tuple[User, str | None]:
     """Create a user; without a password a random one is generated and returned once."""
     login, name = (login or "").strip(), (name or "").strip()
     if not login or not name:
@@ -137,9 +161,14 @@ def create_user(login: str, name: str, password: str | None = None, roles: Itera
         password = generated = secrets.token_urlsafe(9)
     check_password_strength(password)
     role_list = _check_roles(roles)
-    user = User(login=login, name=name, department=department, title=title,
-                password_hash=generate_password_hash(password),
-                must_change_password=generated is not None)  # fmt: skip
+    user = User(
+        login=login,
+        name=name,
+        department=department,
+        title=title,
+        password_hash=generate_password_hash(password),
+        must_change_password=generated is not None,
+    )
     user.role_rows = [UserRole(role=r) for r in role_list]
     db.session.add(user)
     if commit:
@@ -147,8 +176,16 @@ def create_user(login: str, name: str, password: str | None = None, roles: Itera
     return user, generated
 
 
-def update_user(user: User, *, name: str, roles: Iterable[str], department: Department | None,
-                title: str = "", active: bool = True, by: User | None = None) -> User:  # fmt: skip
+def update_user(
+    user: User,
+    *,
+    name: str,
+    roles: Iterable[str],
+    department: Department | None,
+    title: str = "",
+    active: bool = True,
+    by: User | None = None,
+) -> User:
     name = (name or "").strip()
     if not name:
         raise ServiceError("姓名不能为空。", "missing_field")

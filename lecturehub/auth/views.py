@@ -13,7 +13,7 @@ from flask import (
     request,
     session,
     url_for,
-)  # fmt: skip
+)
 from flask_login import current_user, login_user, logout_user
 
 from lecturehub.auth import login as login_service
@@ -26,7 +26,7 @@ from lecturehub.auth.forms import (
     RosterForm,
     TokenForm,
     UserForm,
-)  # fmt: skip
+)
 from lecturehub.core.errors import ServiceError
 from lecturehub.core.security import public, role_required
 from lecturehub.core.templating import home_cards
@@ -97,10 +97,14 @@ def profile():
         except ServiceError as exc:
             flash(exc.message, "danger")
     return render_template(
-        "auth/profile.html", form=form, token_form=TokenForm(), empty=EmptyForm(),
-        tokens=login_service.list_tokens(current_user), new_token=session.pop("new_token", None),
+        "auth/profile.html",
+        form=form,
+        token_form=TokenForm(),
+        empty=EmptyForm(),
+        tokens=login_service.list_tokens(current_user),
+        new_token=session.pop("new_token", None),
         feed_url=_feed_url(),
-    )  # fmt: skip
+    )
 
 
 def _feed_url() -> str | None:
@@ -188,8 +192,15 @@ def edit_user(user_id: int):
     if form.validate_on_submit():
         department = services.get_department(form.department.data or 0)
         try:
-            services.update_user(user, name=form.name.data, roles=form.roles.data, department=department,
-                                 title=form.title.data, active=form.active.data, by=current_user)  # fmt: skip
+            services.update_user(
+                user,
+                name=form.name.data,
+                roles=form.roles.data,
+                department=department,
+                title=form.title.data,
+                active=form.active.data,
+                by=current_user,
+            )
             if form.password.data:
                 services.set_password(user, form.password.data, must_change=True)
         except ServiceError as exc:
@@ -268,8 +279,13 @@ def edit_department(department_id: int):
     form = DepartmentForm()
     if department is not None and form.validate_on_submit():
         try:
-            services.save_department(form.name.data, form.kind.data, form.active.data,
-                                     department.head, department=department)  # fmt: skip
+            services.save_department(
+                form.name.data,
+                form.kind.data,
+                form.active.data,
+                department.head,
+                department=department,
+            )
             flash("已保存。", "success")
         except ServiceError as exc:
             services.db.session.rollback()

@@ -41,7 +41,7 @@ def _operation(doc: dict, rule: str, method: str) -> dict:
                 "required": False,
                 "description": description,
                 "schema": {"type": "string"},
-            }  # fmt: skip
+            }
         )
     responses = {"200": {"description": "成功"}}
     responses.update({str(k): {"description": v} for k, v in doc["responses"].items()})

@@ -35,15 +35,25 @@ class Period:
 
 def month(year: int, number: int) -> Period:
     last = calendar.monthrange(year, number)[1]
-    return Period("month", f"{year}-{number:02d}", f"{year}年{number}月", dt.date(year, number, 1),
-                  dt.date(year, number, last))  # fmt: skip
+    return Period(
+        "month",
+        f"{year}-{number:02d}",
+        f"{year}年{number}月",
+        dt.date(year, number, 1),
+        dt.date(year, number, last),
+    )
 
 
 def quarter(year: int, number: int) -> Period:
     first = month(year, 3 * number - 2)
     last = month(year, 3 * number)
-    return Period("quarter", f"{year}-Q{number}", f"{year}年{QUARTERS_ZH[number - 1]}", first.date_from,
-                  last.date_to)  # fmt: skip
+    return Period(
+        "quarter",
+        f"{year}-Q{number}",
+        f"{year}年{QUARTERS_ZH[number - 1]}",
+        first.date_from,
+        last.date_to,
+    )
 
 
 def year(number: int) -> Period:

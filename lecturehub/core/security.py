@@ -72,8 +72,14 @@ def _check_api_csrf() -> None:
         raise ServiceError("CSRF 令牌缺失或无效，请刷新页面后重试。", "csrf_failed", 400) from exc
 
 
-def api_view(*roles: str, summary: str, params: dict | None = None, body: dict | None = None,
-             responses: dict | None = None, public_route: bool = False) -> Callable:  # fmt: skip
+def api_view(
+    *roles: str,
+    summary: str,
+    params: dict | None = None,
+    body: dict | None = None,
+    responses: dict | None = None,
+    public_route: bool = False,
+) -> Callable:
     """JSON route decorator: authenticate, check roles and CSRF, and document for OpenAPI."""
 
     def decorator(view: Callable) -> Callable:

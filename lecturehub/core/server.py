@@ -40,7 +40,13 @@ class LectureHubChannel(HTTPChannel):
 
 def make_server(app, host: str = "127.0.0.1", port: int = 5000, threads: int = 8):
     """A waitress server that refuses bodies over the app's MAX_CONTENT_LENGTH early."""
-    server = create_server(app, host=host, port=port, threads=threads, ident="LectureHub",
-                           max_request_body_size=app.config["MAX_CONTENT_LENGTH"])  # fmt: skip
+    server = create_server(
+        app,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="LectureHub",
+        max_request_body_size=app.config["MAX_CONTENT_LENGTH"],
+    )
     server.channel_class = LectureHubChannel
     return server

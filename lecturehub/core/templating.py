@@ -15,8 +15,9 @@ from lecturehub.core.security import ROLES, has_role
 NAV_KEY = "lecturehub_nav"
 
 
-def add_nav(app: Flask, endpoint: str, label: str, roles: tuple[str, ...] = ("member",),
-            order: int = 50) -> None:  # fmt: skip
+def add_nav(
+    app: Flask, endpoint: str, label: str, roles: tuple[str, ...] = ("member",), order: int = 50
+) -> None:
     app.extensions.setdefault(NAV_KEY, []).append((order, endpoint, label, roles))
 
 

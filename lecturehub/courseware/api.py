@@ -53,9 +53,17 @@ def _current_id(lecture) -> int | None:
 
 
 @bp.post("/lectures/<int:lecture_id>/courseware")
-@api_view(summary="上传课件（新版本）", body=UPLOAD_BODY,
-          responses={201: "已上传新版本", 200: "与已有版本内容相同（duplicate: true），未新建",
-                     413: "文件过大", 415: "不是可接受的演示文稿", 422: "文件损坏或无法分析"})  # fmt: skip
+@api_view(
+    summary="上传课件（新版本）",
+    body=UPLOAD_BODY,
+    responses={
+        201: "已上传新版本",
+        200: "与已有版本内容相同（duplicate: true），未新建",
+        413: "文件过大",
+        415: "不是可接受的演示文稿",
+        422: "文件损坏或无法分析",
+    },
+)
 def upload(lecture_id: int):
     lecture = services.get_lecture(lecture_id)
     services.check_can_upload(current_user, lecture)
@@ -80,11 +88,13 @@ def list_versions(lecture_id: int):
     lecture = services.get_lecture(lecture_id)
     rows = services.versions(lecture)
     current_id = rows[0].id if rows else None
-    return jsonify({
-        "lecture_id": lecture.id,
-        "status": status.courseware_status([lecture.id])[lecture.id],
-        "versions": [courseware_dict(r, current_id, analysis=False) for r in rows],
-    })  # fmt: skip
+    return jsonify(
+        {
+            "lecture_id": lecture.id,
+            "status": status.courseware_status([lecture.id])[lecture.id],
+            "versions": [courseware_dict(r, current_id, analysis=False) for r in rows],
+        }
+    )
 
 
 @bp.get("/courseware/<int:courseware_id>")

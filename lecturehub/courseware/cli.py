@@ -60,8 +60,11 @@ def analyze_command(files: tuple[Path, ...], as_json: bool) -> None:
             failed = True
             click.echo(f"{path.name}：{exc.message}", err=True)
             if as_json:
-                click.echo(json.dumps({"error": {"code": exc.code, "message": exc.message}},
-                                      ensure_ascii=False))  # fmt: skip
+                click.echo(
+                    json.dumps(
+                        {"error": {"code": exc.code, "message": exc.message}}, ensure_ascii=False
+                    )
+                )
             continue
         if as_json:
             click.echo(json.dumps(deck.to_dict(), ensure_ascii=False))

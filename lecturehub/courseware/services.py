@@ -105,8 +105,9 @@ def check_can_upload(user, lecture: Lecture) -> None:
 # --- upload ----------------------------------------------------------------------------------
 
 
-def upload_courseware(lecture: Lecture, fileobj: BinaryIO | None, filename: str | None, by: User,
-                      now=None) -> tuple[Courseware, bool]:  # fmt: skip
+def upload_courseware(
+    lecture: Lecture, fileobj: BinaryIO | None, filename: str | None, by: User, now=None
+) -> tuple[Courseware, bool]:
     """Store a new version; ``(existing, False)`` when the same bytes were uploaded before."""
     check_can_upload(by, lecture)
     if fileobj is None:
@@ -146,9 +147,15 @@ def _commit(lecture, tmp, sha256, size, deck, filename, by, now) -> tuple[Course
     existed = store.exists(sha256)
     store.commit_spooled(tmp, sha256)
     row = Courseware(
-        lecture_id=lecture.id, version=_next_version(lecture), filename=filename, size=size,
-        sha256=sha256, kind=deck.kind, uploaded_by_id=by.id, uploaded_at=now,
-    )  # fmt: skip
+        lecture_id=lecture.id,
+        version=_next_version(lecture),
+        filename=filename,
+        size=size,
+        sha256=sha256,
+        kind=deck.kind,
+        uploaded_by_id=by.id,
+        uploaded_at=now,
+    )
     fill_analysis(row, deck)
     db.session.add(row)
     try:
@@ -173,12 +180,17 @@ def fill_analysis(row: Courseware, deck: DeckAnalysis) -> None:
     row.analysis_json = json.dumps(deck.to_dict(), ensure_ascii=False)
     row.slides_json = json.dumps(
         [
-            {"slide": s.number, "title": s.title, "text": s.text, "notes": s.notes,
-             "hidden": s.hidden}
+            {
+                "slide": s.number,
+                "title": s.title,
+                "text": s.text,
+                "notes": s.notes,
+                "hidden": s.hidden,
+            }
             for s in deck.slides
         ],
         ensure_ascii=False,
-    )  # fmt: skip
+    )
 
 
 def _next_version(lecture: Lecture) -> int:

@@ -25,15 +25,23 @@ RATING_BODY = {
             "type": "string",
             "maxLength": services.COMMENT_MAX,
             "description": "意见建议（选填，不显示姓名）",
-        },  # fmt: skip
+        },
     },
 }
 
 
 @bp.post("/lectures/<int:lecture_id>/ratings")
-@api_view(summary="评价一场讲学（签到人员，讲学结束后 7 天内；再次提交为修改）", body=RATING_BODY,
-          responses={201: "已评价", 200: "已修改原评价", 403: "未签到（not_attended）",
-                     409: "评价已截止", 422: "讲学尚未结束，或分数/意见无效"})  # fmt: skip
+@api_view(
+    summary="评价一场讲学（签到人员，讲学结束后 7 天内；再次提交为修改）",
+    body=RATING_BODY,
+    responses={
+        201: "已评价",
+        200: "已修改原评价",
+        403: "未签到（not_attended）",
+        409: "评价已截止",
+        422: "讲学尚未结束，或分数/意见无效",
+    },
+)
 def rate(lecture_id: int):
     lecture = services.get_lecture(lecture_id)
     data = json_body()

@@ -27,8 +27,9 @@ def _svg(width: int, height: int, label: str, parts: list[str], cls: str) -> Mar
     )
 
 
-def _bar_row(i: int, row: tuple, top: float, compare_label: str, percent: bool,
-             width: int, label_w: int) -> list[str]:  # fmt: skip
+def _bar_row(
+    i: int, row: tuple, top: float, compare_label: str, percent: bool, width: int, label_w: int
+) -> list[str]:
     label, value, compare = row
     y, area = i * ROW_H, width - label_w - VALUE_W
     length = 0 if value is None else area * value / top
@@ -48,9 +49,15 @@ def _bar_row(i: int, row: tuple, top: float, compare_label: str, percent: bool,
     return parts
 
 
-def mean_bars(rows: list[tuple[str, float | None, float | None]], top: float = 5.0,
-              compare_label: str = "对比", label: str = "平均分", percent: bool = False,
-              width: int = BAR_W, label_width: int = LABEL_W) -> Markup:  # fmt: skip
+def mean_bars(
+    rows: list[tuple[str, float | None, float | None]],
+    top: float = 5.0,
+    compare_label: str = "对比",
+    label: str = "平均分",
+    percent: bool = False,
+    width: int = BAR_W,
+    label_width: int = LABEL_W,
+) -> Markup:
     """Horizontal bars of (label, value, comparison) rows on a 0–``top`` scale, each with an
     optional comparison tick; ``percent`` labels values as percentages (use top=100)."""
     parts: list[str] = []

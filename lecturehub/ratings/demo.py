@@ -24,8 +24,13 @@ from lecturehub.schedule.models import Lecture, Session
 SEED = 20261127
 CUTOFF = dt.datetime(2026, 11, 26)
 WEAK_SHARE = 0.15
-PRAISE = ["案例很贴近我们乡的实际", "讲得很清楚，对工作很有帮助", "结合了本乡的典型案例，收获很大",
-          "政策讲得透，回去就能用", "建议多留一点交流时间"]  # fmt: skip
+PRAISE = [
+    "案例很贴近我们乡的实际",
+    "讲得很清楚，对工作很有帮助",
+    "结合了本乡的典型案例，收获很大",
+    "政策讲得透，回去就能用",
+    "建议多留一点交流时间",
+]
 CRITIQUE = ["PPT 字太多，建议精简", "时间略超", "照着稿子念的多了一些", "希望多讲具体操作步骤"]
 # Per talk quality: the mean each dimension scatters around.
 GOOD = {"useful": 4.6, "practical": 4.4, "clear": 4.5, "timing": 4.5}
@@ -47,10 +52,11 @@ def _scores(rng: random.Random, profile: dict[str, float]) -> dict:
 
 def _held_talks() -> list[Lecture]:
     query = (
-        select(Lecture).join(Session, Lecture.session_id == Session.id)
+        select(Lecture)
+        .join(Session, Lecture.session_id == Session.id)
         .where(Session.starts_at < CUTOFF, Session.status != "cancelled")
         .order_by(Session.starts_at)
-    )  # fmt: skip
+    )
     return [talk for talk in db.session.scalars(query) if talk.session.ends_at <= CUTOFF]
 
 

@@ -60,8 +60,9 @@ def get_rating(rating_id: int) -> Rating:
     return rating
 
 
-def hide_comment(rating: Rating, by: User, reason: str,
-                 now: dt.datetime | None = None) -> CommentHiding:  # fmt: skip
+def hide_comment(
+    rating: Rating, by: User, reason: str, now: dt.datetime | None = None
+) -> CommentHiding:
     """Hide a comment from every view and export; the hiding is logged with its reason."""
     reason = (reason or "").strip()
     if not reason:
@@ -71,8 +72,14 @@ def hide_comment(rating: Rating, by: User, reason: str,
     if rating.comment_hidden:
         raise Conflict("该意见已被隐藏。", "already_hidden")
     now = now or local_now()
-    log = CommentHiding(rating_id=rating.id, lecture_id=rating.lecture_id, text=rating.comment,
-                        reason=reason, hidden_by_id=by.id, hidden_at=now)  # fmt: skip
+    log = CommentHiding(
+        rating_id=rating.id,
+        lecture_id=rating.lecture_id,
+        text=rating.comment,
+        reason=reason,
+        hidden_by_id=by.id,
+        hidden_at=now,
+    )
     rating.comment_hidden = True
     db.session.add(log)
     db.session.commit()
@@ -84,16 +91,18 @@ def hidings(limit: int = 200) -> list[CommentHiding]:
     return list(db.session.scalars(query.limit(limit)))
 
 
-def open_comments(days: int = 90, now: dt.datetime | None = None,
-                  rng: random.Random | None = None) -> list[tuple[Lecture, list[tuple[int, str]]]]:  # fmt: skip
+def open_comments(
+    days: int = 90, now: dt.datetime | None = None, rng: random.Random | None = None
+) -> list[tuple[Lecture, list[tuple[int, str]]]]:
     """Visible comments of recent talks that meet the minimum count, for moderation:
     (talk, [(comment id, text)]) — shuffled within a talk, no authors."""
     now = now or local_now()
     query = (
-        select(Lecture).join(Session, Lecture.session_id == Session.id)
+        select(Lecture)
+        .join(Session, Lecture.session_id == Session.id)
         .where(Session.starts_at >= now - dt.timedelta(days=days), Session.starts_at <= now)
         .order_by(Session.starts_at.desc())
-    )  # fmt: skip
+    )
     lectures = list(db.session.scalars(query))
     totals, minimum = counts([lec.id for lec in lectures]), services.min_count()
     shown = [lec for lec in lectures if totals.get(lec.id, 0) >= minimum]

@@ -90,5 +90,5 @@ def speaker_charts(talk) -> dict:
         "histograms": {
             name: charts.histogram(stats[name].distribution, f"{LABELS[name]}评分分布")
             for name in SCORE_FIELDS
-        },  # fmt: skip
+        },
     }

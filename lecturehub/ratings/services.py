@@ -120,8 +120,9 @@ def _apply(rating: Rating, cleaned: dict, now: dt.datetime) -> None:
     rating.updated_at = now
 
 
-def rate(lecture: Lecture, user: User, data: dict,
-         now: dt.datetime | None = None) -> tuple[Rating, bool]:  # fmt: skip
+def rate(
+    lecture: Lecture, user: User, data: dict, now: dt.datetime | None = None
+) -> tuple[Rating, bool]:
     """Create or update ``user``'s rating of ``lecture``: (rating, created)."""
     now = now or local_now()
     error = refusal(lecture, user, now)
@@ -133,8 +134,9 @@ def rate(lecture: Lecture, user: User, data: dict,
         _apply(rating, cleaned, now)
         db.session.commit()
         return rating, False
-    rating = Rating(lecture_id=lecture.id, user_id=user.id, created_at=now, updated_at=now,
-                    **cleaned)  # fmt: skip
+    rating = Rating(
+        lecture_id=lecture.id, user_id=user.id, created_at=now, updated_at=now, **cleaned
+    )
     db.session.add(rating)
     try:
         db.session.commit()
@@ -152,25 +154,29 @@ def pending_for(user: User, now: dt.datetime | None = None) -> list[Lecture]:
     now = now or local_now()
     earliest = now - dt.timedelta(days=window_days() + 1)
     query = (
-        select(Lecture).join(Session, Lecture.session_id == Session.id)
+        select(Lecture)
+        .join(Session, Lecture.session_id == Session.id)
         .where(Session.starts_at >= earliest, Session.starts_at <= now)
         .where(Session.status != "cancelled")
         .order_by(Session.starts_at)
-    )  # fmt: skip
+    )
     rated = set(db.session.scalars(select(Rating.lecture_id).where(Rating.user_id == user.id)))
     return [
-        lecture for lecture in db.session.scalars(query)
+        lecture
+        for lecture in db.session.scalars(query)
         if lecture.id not in rated and refusal(lecture, user, now) is None
-    ]  # fmt: skip
+    ]
 
 
 def rated_by(user: User) -> list[Rating]:
     """The user's own ratings (shown only to themselves), newest talk first."""
     query = (
-        select(Rating).join(Lecture, Rating.lecture_id == Lecture.id)
+        select(Rating)
+        .join(Lecture, Rating.lecture_id == Lecture.id)
         .join(Session, Lecture.session_id == Session.id)
-        .where(Rating.user_id == user.id).order_by(Session.starts_at.desc())
-    )  # fmt: skip
+        .where(Rating.user_id == user.id)
+        .order_by(Session.starts_at.desc())
+    )
     return list(db.session.scalars(query))
 
 

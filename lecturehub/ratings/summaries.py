@@ -75,9 +75,10 @@ def counts(lecture_ids: list[int]) -> dict[int, int]:
     if not lecture_ids:
         return {}
     query = (
-        select(Rating.lecture_id, func.count()).where(Rating.lecture_id.in_(lecture_ids))
+        select(Rating.lecture_id, func.count())
+        .where(Rating.lecture_id.in_(lecture_ids))
         .group_by(Rating.lecture_id)
-    )  # fmt: skip
+    )
     return dict(db.session.execute(query).all())
 
 
@@ -131,16 +132,21 @@ def quarter_label(day: dt.date) -> str:
     return f"{day.year}年第{'一二三四'[(day.month - 1) // 3]}季度"
 
 
-def ended_lectures(date_from: dt.date, date_to: dt.date, now: dt.datetime | None = None,
-                   series_id: int | None = None) -> list[Lecture]:  # fmt: skip
+def ended_lectures(
+    date_from: dt.date,
+    date_to: dt.date,
+    now: dt.datetime | None = None,
+    series_id: int | None = None,
+) -> list[Lecture]:
     """Talks held (not cancelled, ended by ``now``) between two dates, in time order."""
     now = now or local_now()
     query = (
-        select(Lecture).join(Session, Lecture.session_id == Session.id)
+        select(Lecture)
+        .join(Session, Lecture.session_id == Session.id)
         .where(Session.date >= date_from, Session.date <= date_to)
         .where(Session.status != "cancelled", Session.starts_at <= now)
         .order_by(Session.starts_at, Session.id)
-    )  # fmt: skip
+    )
     if series_id is not None:
         query = query.where(Session.series_id == series_id)
     return [lec for lec in db.session.scalars(query) if lec.session.ends_at <= now]

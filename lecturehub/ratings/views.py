@@ -20,10 +20,13 @@ bp = Blueprint("ratings", __name__)
 @role_required()
 def index():
     return render_template(
-        "ratings/index.html", pending=services.pending_for(current_user),
-        given=services.rated_by(current_user), window=services.window, talk_url=panels.talk_url,
+        "ratings/index.html",
+        pending=services.pending_for(current_user),
+        given=services.rated_by(current_user),
+        window=services.window,
+        talk_url=panels.talk_url,
         speaks=bool(schedule_lectures.talks_of(current_user)),
-    )  # fmt: skip
+    )
 
 
 @bp.get("/ratings/mine")
@@ -31,8 +34,14 @@ def index():
 def mine():
     talks = summaries.speaker_talks(schedule_lectures.talks_of(current_user))
     rows = [(talk, panels.speaker_charts(talk)) for talk in talks]
-    return render_template("ratings/mine.html", talks=rows, labels=LABELS,
-                           dimensions=DIMENSIONS, percent=percent, talk_url=panels.talk_url)  # fmt: skip
+    return render_template(
+        "ratings/mine.html",
+        talks=rows,
+        labels=LABELS,
+        dimensions=DIMENSIONS,
+        percent=percent,
+        talk_url=panels.talk_url,
+    )
 
 
 def _rate_page(lecture, submitted=None, status: int = 200):
@@ -68,16 +77,24 @@ def submit(lecture_id: int):
 @role_required("admin", "organiser")
 def participation(lecture_id: int):
     lecture = services.get_lecture(lecture_id)
-    return render_template("ratings/participation.html", lecture=lecture,
-                           info=moderation.participation(lecture),
-                           summary=summaries.summary(lecture), percent=percent)  # fmt: skip
+    return render_template(
+        "ratings/participation.html",
+        lecture=lecture,
+        info=moderation.participation(lecture),
+        summary=summaries.summary(lecture),
+        percent=percent,
+    )
 
 
 @bp.get("/ratings/moderation")
 @role_required("admin")
 def moderation_log():
-    return render_template("ratings/moderation.html", open_comments=moderation.open_comments(),
-                           hidings=moderation.hidings(), form=HideCommentForm())  # fmt: skip
+    return render_template(
+        "ratings/moderation.html",
+        open_comments=moderation.open_comments(),
+        hidings=moderation.hidings(),
+        form=HideCommentForm(),
+    )
 
 
 @bp.post("/ratings/comments/<int:rating_id>/hide")

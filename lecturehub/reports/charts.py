@@ -49,8 +49,10 @@ def trend_chart(points) -> Markup:
             tip = escape(
                 f"{p.period.label}：满意率 {p.satisfaction_rate * 100:.1f}%，{p.ratings} 人次评价"
             )
-            parts.append(f'<rect class="bar" x="{x + step * 0.2:.1f}" y="{H - PAD_B - h:.1f}" '
-                         f'width="{step * 0.6:.1f}" height="{h:.1f}"><title>{tip}</title></rect>')  # fmt: skip
+            parts.append(
+                f'<rect class="bar" x="{x + step * 0.2:.1f}" y="{H - PAD_B - h:.1f}" '
+                f'width="{step * 0.6:.1f}" height="{h:.1f}"><title>{tip}</title></rect>'
+            )
         if p.mean is not None:
             y = H - PAD_B - plot_h * p.mean / 5
             line.append((cx, y, escape(f"{p.period.label}：平均 {p.mean:.2f} 分")))

@@ -22,8 +22,24 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 HEADER_FILL = PatternFill("solid", fgColor="F2F4F7")
 HEADER_ROW = 4
 MEAN_HEADERS = ["总体满意度", *DIMENSIONS.values()]
-TALK_HEADERS = ["序号", "日期", "讲学题目", "讲课人", "部门", "签到人数", "评价人数", "参评率",
-                *MEAN_HEADERS, "满意率", "5分", "4分", "3分", "2分", "1分", "备注"]  # fmt: skip
+TALK_HEADERS = [
+    "序号",
+    "日期",
+    "讲学题目",
+    "讲课人",
+    "部门",
+    "签到人数",
+    "评价人数",
+    "参评率",
+    *MEAN_HEADERS,
+    "满意率",
+    "5分",
+    "4分",
+    "3分",
+    "2分",
+    "1分",
+    "备注",
+]
 
 
 def _means(total: Aggregate | None) -> list:
@@ -45,15 +61,30 @@ def _shortfall(summary) -> str:
 def talk_row(number, summary) -> list:
     lecture, agg = summary.lecture, summary.aggregate
     return [
-        number, lecture.session.date.isoformat(), lecture.display_title,
-        lecture.speaker.name if lecture.speaker else "", lecture.department.name if lecture.department else "",
-        summary.signed_in, summary.count, percent(summary.response_rate), *_means(agg),
-        percent(agg.satisfaction_rate) if agg else None, *_distribution(agg), _shortfall(summary),
-    ]  # fmt: skip
+        number,
+        lecture.session.date.isoformat(),
+        lecture.display_title,
+        lecture.speaker.name if lecture.speaker else "",
+        lecture.department.name if lecture.department else "",
+        summary.signed_in,
+        summary.count,
+        percent(summary.response_rate),
+        *_means(agg),
+        percent(agg.satisfaction_rate) if agg else None,
+        *_distribution(agg),
+        _shortfall(summary),
+    ]
 
 
-def _sheet(wb: Workbook, title: str, heading: str, lines: list[str], headers: list[str],
-           rows: list[list], widths: dict[int, int]):  # fmt: skip
+def _sheet(
+    wb: Workbook,
+    title: str,
+    heading: str,
+    lines: list[str],
+    headers: list[str],
+    rows: list[list],
+    widths: dict[int, int],
+):
     ws = wb.create_sheet(title)
     ws.cell(1, 1, heading).font = Font(size=15, bold=True)
     ws.cell(1, 1).alignment = CENTER
@@ -90,24 +121,50 @@ TALK_WIDTHS = {1: 6, 2: 12, 3: 32, 4: 10, 5: 16, 8: 9, len(TALK_HEADERS): 22}
 
 def month_total_row(report: MonthReport) -> list:
     total = report.total
-    return ["合计", "", f"{len(report.talks)} 场", "", "", report.signed_in, report.ratings,
-            percent(report.response_rate), *_means(total),
-            percent(total.satisfaction_rate) if total else None, *_distribution(total),
-            f"计分讲学 {len(report.visible_talks)} 场"]  # fmt: skip
+    return [
+        "合计",
+        "",
+        f"{len(report.talks)} 场",
+        "",
+        "",
+        report.signed_in,
+        report.ratings,
+        percent(report.response_rate),
+        *_means(total),
+        percent(total.satisfaction_rate) if total else None,
+        *_distribution(total),
+        f"计分讲学 {len(report.visible_talks)} 场",
+    ]
 
 
 def satisfaction_workbook(report: MonthReport, org: str, exported_at) -> bytes:
     wb = Workbook()
     rate = percent(report.total.satisfaction_rate if report.total else None)
-    lines = [f"统计期间：{report.period.range_label}　　本月满意率（满意+非常满意）：{rate}",
-             f"评价不足 {report.min_count} 人的讲学只列人数，不计入平均分和满意率。"
-             f"导出时间：{format_datetime_zh(exported_at)}"]  # fmt: skip
+    lines = [
+        f"统计期间：{report.period.range_label}　　本月满意率（满意+非常满意）：{rate}",
+        f"评价不足 {report.min_count} 人的讲学只列人数，不计入平均分和满意率。"
+        f"导出时间：{format_datetime_zh(exported_at)}",
+    ]
     rows = [talk_row(n, s) for n, s in enumerate(report.talks, start=1)]
-    _sheet(wb, "满意度测评", f"{org}干部“双提升”培训满意度测评（{report.period.label}）", lines,
-           TALK_HEADERS, rows + [month_total_row(report)], TALK_WIDTHS)  # fmt: skip
+    _sheet(
+        wb,
+        "满意度测评",
+        f"{org}干部“双提升”培训满意度测评（{report.period.label}）",
+        lines,
+        TALK_HEADERS,
+        rows + [month_total_row(report)],
+        TALK_WIDTHS,
+    )
     comments = [[s.lecture.display_title, text] for s in report.talks for text in s.comments]
-    _sheet(wb, "意见建议", f"意见建议（{report.period.label}，不显示姓名）", [], ["讲学", "意见建议"],
-           comments, {1: 30, 2: 80})  # fmt: skip
+    _sheet(
+        wb,
+        "意见建议",
+        f"意见建议（{report.period.label}，不显示姓名）",
+        [],
+        ["讲学", "意见建议"],
+        comments,
+        {1: 30, 2: 80},
+    )
     return _save(wb)
 
 
@@ -130,8 +187,16 @@ def _department_rows(report: QuarterReport) -> list[list]:
     rows = []
     for r in report.departments:
         talks = len(r.talks)
-        rows.append([r.name, talks, sum(1 for s in r.talks if s.visible), *_means(r.total),
-                     f"{r.courseware_on_time}/{talks}", f"{r.within_hour}/{talks}"])  # fmt: skip
+        rows.append(
+            [
+                r.name,
+                talks,
+                sum(1 for s in r.talks if s.visible),
+                *_means(r.total),
+                f"{r.courseware_on_time}/{talks}",
+                f"{r.within_hour}/{talks}",
+            ]
+        )
     on_time = sum(r.courseware_on_time for r in report.departments)
     within = sum(r.within_hour for r in report.departments)
     n = len(report.talks)
@@ -155,17 +220,47 @@ def _attendance_rows(report: QuarterReport) -> list[list]:
 def quarterly_workbook(report: QuarterReport, org: str, exported_at) -> bytes:
     wb = Workbook()
     period = report.period
-    lines = [f"统计期间：{period.range_label}",
-             f"评价不足 {report.min_count} 人的讲学不排名（序号“—”）。导出时间：{format_datetime_zh(exported_at)}"]  # fmt: skip
-    _sheet(wb, "讲学排名", f"{org}“我的业务我来讲”小结评估（{period.label}）", lines, TALK_HEADERS,
-           _ranked_rows(report) + [_quarter_total(report)], TALK_WIDTHS)  # fmt: skip
-    _sheet(wb, "部门对比", f"各部门讲学情况（{period.label}）", [f"统计期间：{period.range_label}"],
-           DEPT_HEADERS, _department_rows(report), {1: 18, 9: 14, 10: 16})  # fmt: skip
-    _sheet(wb, "出勤情况", f"出勤情况（{period.label}）", [f"统计期间：{period.range_label}"],
-           ATTENDANCE_HEADERS, _attendance_rows(report), {1: 16, 4: 20})  # fmt: skip
+    lines = [
+        f"统计期间：{period.range_label}",
+        f"评价不足 {report.min_count} 人的讲学不排名（序号“—”）。导出时间：{format_datetime_zh(exported_at)}",
+    ]
+    _sheet(
+        wb,
+        "讲学排名",
+        f"{org}“我的业务我来讲”小结评估（{period.label}）",
+        lines,
+        TALK_HEADERS,
+        _ranked_rows(report) + [_quarter_total(report)],
+        TALK_WIDTHS,
+    )
+    _sheet(
+        wb,
+        "部门对比",
+        f"各部门讲学情况（{period.label}）",
+        [f"统计期间：{period.range_label}"],
+        DEPT_HEADERS,
+        _department_rows(report),
+        {1: 18, 9: 14, 10: 16},
+    )
+    _sheet(
+        wb,
+        "出勤情况",
+        f"出勤情况（{period.label}）",
+        [f"统计期间：{period.range_label}"],
+        ATTENDANCE_HEADERS,
+        _attendance_rows(report),
+        {1: 16, 4: 20},
+    )
     flags = [[f.label, f.mean, "；".join(f.reasons)] for f in report.improve]
-    _sheet(wb, "需改进", f"需改进的评价项（{period.label}）", [], ["评价项", "本季度平均分", "原因"],
-           flags, {1: 14, 2: 14, 3: 30})  # fmt: skip
+    _sheet(
+        wb,
+        "需改进",
+        f"需改进的评价项（{period.label}）",
+        [],
+        ["评价项", "本季度平均分", "原因"],
+        flags,
+        {1: 14, 2: 14, 3: 30},
+    )
     return _save(wb)
 
 
@@ -173,7 +268,17 @@ def _quarter_total(report: QuarterReport) -> list:
     total = report.total
     signed = sum(s.signed_in or 0 for s in report.talks)
     count = sum(s.count for s in report.talks)
-    return ["合计", "", f"{len(report.talks)} 场", "", "", signed, count,
-            percent(count / signed if signed else None), *_means(total),
-            percent(total.satisfaction_rate) if total else None, *_distribution(total),
-            f"排名 {len(report.ranked)} 场"]  # fmt: skip
+    return [
+        "合计",
+        "",
+        f"{len(report.talks)} 场",
+        "",
+        "",
+        signed,
+        count,
+        percent(count / signed if signed else None),
+        *_means(total),
+        percent(total.satisfaction_rate) if total else None,
+        *_distribution(total),
+        f"排名 {len(report.ranked)} 场",
+    ]

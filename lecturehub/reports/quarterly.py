@@ -114,8 +114,9 @@ def _first_uploads(lecture_ids: list[int]) -> dict[int, dt.datetime]:
         return {}
     query = (
         select(Courseware.lecture_id, func.min(Courseware.uploaded_at))
-        .where(Courseware.lecture_id.in_(lecture_ids)).group_by(Courseware.lecture_id)
-    )  # fmt: skip
+        .where(Courseware.lecture_id.in_(lecture_ids))
+        .group_by(Courseware.lecture_id)
+    )
     return dict(db.session.execute(query).all())
 
 
@@ -164,6 +165,14 @@ def quarterly(period: Period, now: dt.datetime | None = None, rng=None) -> Quart
     talks = services.talk_summaries(period, now, rng)
     ranked, unranked = rank(talks)
     total = pooled(talks)
-    return QuarterReport(period, ranked, unranked, departments(talks), attendance(period, now),
-                         total, improve_flags(total), best_talks(ranked),
-                         rating_services.min_count())  # fmt: skip
+    return QuarterReport(
+        period,
+        ranked,
+        unranked,
+        departments(talks),
+        attendance(period, now),
+        total,
+        improve_flags(total),
+        best_talks(ranked),
+        rating_services.min_count(),
+    )

@@ -29,8 +29,13 @@ class TrendPoint:
     mean: float | None
 
     def as_dict(self) -> dict:
-        return {"month": self.period.key, "talks": self.talks, "ratings": self.ratings,
-                "satisfaction_rate": self.satisfaction_rate, "mean": self.mean}  # fmt: skip
+        return {
+            "month": self.period.key,
+            "talks": self.talks,
+            "ratings": self.ratings,
+            "satisfaction_rate": self.satisfaction_rate,
+            "mean": self.mean,
+        }
 
 
 @dataclass
@@ -90,9 +95,13 @@ def pooled(talks: list[LectureSummary]) -> Aggregate | None:
 
 
 def _point(period: Period, talks: list[LectureSummary], total: Aggregate | None) -> TrendPoint:
-    return TrendPoint(period, len(talks), sum(s.count for s in talks),
-                      total.satisfaction_rate if total else None,
-                      total.overall.mean if total else None)  # fmt: skip
+    return TrendPoint(
+        period,
+        len(talks),
+        sum(s.count for s in talks),
+        total.satisfaction_rate if total else None,
+        total.overall.mean if total else None,
+    )
 
 
 def trend_point(period: Period, now: dt.datetime) -> TrendPoint:
@@ -106,5 +115,6 @@ def monthly(period: Period, now: dt.datetime | None = None, rng=None) -> MonthRe
     talks = services.talk_summaries(period, now, rng)
     total = pooled(talks)
     trend = [trend_point(p, now) for p in services.months_before(period, TREND_MONTHS)]
-    return MonthReport(period, talks, total, trend + [_point(period, talks, total)],
-                       rating_services.min_count())  # fmt: skip
+    return MonthReport(
+        period, talks, total, trend + [_point(period, talks, total)], rating_services.min_count()
+    )

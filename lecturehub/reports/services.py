@@ -40,8 +40,9 @@ def shifted(period: Period, step: int) -> Period:
     return quarter(index // 4, index % 4 + 1)
 
 
-def talk_summaries(period: Period, now: dt.datetime | None = None,
-                   rng=None) -> list[LectureSummary]:  # fmt: skip
+def talk_summaries(
+    period: Period, now: dt.datetime | None = None, rng=None
+) -> list[LectureSummary]:
     """Every talk held in the period with its visible rating summary, in time order."""
     lectures = summaries.ended_lectures(period.date_from, period.date_to, now)
     return summaries.summaries(lectures, rng)

@@ -44,8 +44,12 @@ def _xlsx(data: bytes, filename: str):
 @bp.get("/reports")
 @role_required(*ROLES)
 def index():
-    return render_template("reports/index.html", month=services.parse_month(None),
-                           quarter=services.parse_quarter(None), shifted=services.shifted)  # fmt: skip
+    return render_template(
+        "reports/index.html",
+        month=services.parse_month(None),
+        quarter=services.parse_quarter(None),
+        shifted=services.shifted,
+    )
 
 
 @bp.get("/reports/satisfaction")
@@ -56,11 +60,17 @@ def satisfaction_page():
         return bad
     report = satisfaction.monthly(period)
     return render_template(
-        "reports/satisfaction.html", report=report, percent=percent, labels=LABELS,
-        dimensions=DIMENSIONS, trend_chart=charts.trend_chart(report.trend),
+        "reports/satisfaction.html",
+        report=report,
+        percent=percent,
+        labels=LABELS,
+        dimensions=DIMENSIONS,
+        trend_chart=charts.trend_chart(report.trend),
         dimension_chart=charts.dimension_bars(report.total),
-        prev=services.shifted(period, -1), next=services.shifted(period, 1), talk_url=talk_url,
-    )  # fmt: skip
+        prev=services.shifted(period, -1),
+        next=services.shifted(period, 1),
+        talk_url=talk_url,
+    )
 
 
 @bp.get("/reports/satisfaction/export.xlsx")
@@ -83,12 +93,18 @@ def quarterly_page():
         return bad
     report = quarterly.quarterly(period)
     return render_template(
-        "reports/quarterly.html", report=report, percent=percent, labels=LABELS,
-        dimensions=DIMENSIONS, talk_chart=charts.talk_bars(report.ranked[:15]),
+        "reports/quarterly.html",
+        report=report,
+        percent=percent,
+        labels=LABELS,
+        dimensions=DIMENSIONS,
+        talk_chart=charts.talk_bars(report.ranked[:15]),
         department_chart=charts.department_bars(report.departments),
         attendance_chart=charts.attendance_bars(report.attendance),
-        prev=services.shifted(period, -1), next=services.shifted(period, 1), talk_url=talk_url,
-    )  # fmt: skip
+        prev=services.shifted(period, -1),
+        next=services.shifted(period, 1),
+        talk_url=talk_url,
+    )
 
 
 @bp.get("/reports/quarterly/export.xlsx")

@@ -76,9 +76,13 @@ def rotation_plan():
             return _refused(exc, "schedule/rotation.html", form=form, proposals=None, choices=[])
     elif request.method == "POST":
         return render_template("schedule/rotation.html", form=form, proposals=None, choices=[]), 422
-    return render_template("schedule/rotation.html", form=form, proposals=proposals,
-                           choices=auth_services.list_departments(active_only=True),
-                           empty=EmptyForm())  # fmt: skip
+    return render_template(
+        "schedule/rotation.html",
+        form=form,
+        proposals=proposals,
+        choices=auth_services.list_departments(active_only=True),
+        empty=EmptyForm(),
+    )
 
 
 def _assignments() -> dict[int, int | None]:
@@ -154,9 +158,14 @@ def extra_session():
     form.series.choices = [(s.id, s.name) for s in services.list_series()]
     if form.validate_on_submit():
         try:
-            item = services.add_extra_session(services.get_series(form.series.data), form.date.data,
-                                              form.time.data, form.title.data, form.venue.data,
-                                              form.duration.data)  # fmt: skip
+            item = services.add_extra_session(
+                services.get_series(form.series.data),
+                form.date.data,
+                form.time.data,
+                form.title.data,
+                form.venue.data,
+                form.duration.data,
+            )
         except ServiceError as exc:
             return _refused(exc, "schedule/extra.html", form=form)
         flash("已添加临时活动。", "success")
@@ -185,12 +194,21 @@ def cancel_session(session_id: int):
 @role_required("admin")
 def move_session(session_id: int):
     item = services.get_session(session_id)
-    form = MoveForm(data={"date": item.date, "time": item.starts_at.time(), "venue": item.venue}
-                    if request.method == "GET" else None)  # fmt: skip
+    form = MoveForm(
+        data={"date": item.date, "time": item.starts_at.time(), "venue": item.venue}
+        if request.method == "GET"
+        else None
+    )
     if form.validate_on_submit():
         try:
-            services.move_session(item, form.date.data, form.time.data, form.venue.data,
-                                  form.reason.data, now=timeutil.now())  # fmt: skip
+            services.move_session(
+                item,
+                form.date.data,
+                form.time.data,
+                form.venue.data,
+                form.reason.data,
+                now=timeutil.now(),
+            )
         except ServiceError as exc:
             return _refused(exc, "schedule/change.html", form=form, session=item, action="move")
         flash("已调整该活动，参加人员会看到调整原因。", "success")

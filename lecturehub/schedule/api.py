@@ -52,8 +52,9 @@ def _deadline(value) -> dt.datetime | None:
     try:
         parsed = dt.datetime.fromisoformat(str(value))
     except ValueError as exc:
-        raise ServiceError("截止时间格式应为 ISO 8601（如 2026-12-05T18:00:00+08:00）。",
-                           "bad_deadline", 400) from exc  # fmt: skip
+        raise ServiceError(
+            "截止时间格式应为 ISO 8601（如 2026-12-05T18:00:00+08:00）。", "bad_deadline", 400
+        ) from exc
     if parsed.tzinfo is not None:
         parsed = parsed.astimezone(timeutil.TZ).replace(tzinfo=None)
     return parsed
@@ -71,9 +72,14 @@ def _text_fields(data: dict, names) -> dict:
 
 
 @bp.get("/sessions")
-@api_view(summary="活动日程（讲学和晨练）", params={
-    "from": "开始日期 YYYY-MM-DD（默认今天）", "to": "结束日期 YYYY-MM-DD（默认 4 周后）",
-    "series": "系列 id"})  # fmt: skip
+@api_view(
+    summary="活动日程（讲学和晨练）",
+    params={
+        "from": "开始日期 YYYY-MM-DD（默认今天）",
+        "to": "结束日期 YYYY-MM-DD（默认 4 周后）",
+        "series": "系列 id",
+    },
+)
 def list_sessions():
     start = _date_arg("from", timeutil.today())
     end = _date_arg("to", start + dt.timedelta(days=DEFAULT_DAYS))
@@ -83,10 +89,16 @@ def list_sessions():
 
 
 @bp.post("/lectures")
-@api_view("admin", summary="在某日的讲学活动上安排讲学（没有该场活动时按系列时间新建）",
-          responses={201: "已创建", 409: "该日期已有讲学", 422: "数据无效"},
-          body={"type": "object", "required": ["date", "title", "category"],
-                "properties": {"date": {"type": "string", "format": "date"}, **LECTURE_PROPERTIES}})  # fmt: skip
+@api_view(
+    "admin",
+    summary="在某日的讲学活动上安排讲学（没有该场活动时按系列时间新建）",
+    responses={201: "已创建", 409: "该日期已有讲学", 422: "数据无效"},
+    body={
+        "type": "object",
+        "required": ["date", "title", "category"],
+        "properties": {"date": {"type": "string", "format": "date"}, **LECTURE_PROPERTIES},
+    },
+)
 def create_lecture():
     data = json_body()
     day = timeutil.parse_date(str(data.get("date") or ""))
@@ -103,10 +115,15 @@ def get_lecture(lecture_id: int):
 
 
 @bp.patch("/lectures/<int:lecture_id>")
-@api_view("admin", summary="修改讲学（题目、讲课人、部门、类别、简介、课件截止时间）",
-          responses={422: "数据无效"},
-          body={"type": "object", "properties": {
-              **LECTURE_PROPERTIES, "deadline": {"type": "string", "format": "date-time"}}})  # fmt: skip
+@api_view(
+    "admin",
+    summary="修改讲学（题目、讲课人、部门、类别、简介、课件截止时间）",
+    responses={422: "数据无效"},
+    body={
+        "type": "object",
+        "properties": {**LECTURE_PROPERTIES, "deadline": {"type": "string", "format": "date-time"}},
+    },
+)
 def patch_lecture(lecture_id: int):
     data = json_body()
     lecture = lectures.get_lecture(lecture_id)

@@ -14,10 +14,17 @@ def home_card(user) -> Markup | None:
     now = timeutil.now()
     talk = lectures.next_talk(user, now)
     status = lectures.courseware_status([talk])[talk.id] if talk is not None else None
-    upcoming = [s for s in (services.next_session(KIND_LECTURE, now),
-                            services.next_session(KIND_TRAINING, now)) if s is not None]  # fmt: skip
+    upcoming = [
+        s
+        for s in (
+            services.next_session(KIND_LECTURE, now),
+            services.next_session(KIND_TRAINING, now),
+        )
+        if s is not None
+    ]
     if talk is None and not upcoming:
         return None
-    html = render_template("schedule/_home_card.html", talk=talk, courseware=status,
-                           upcoming=upcoming)  # fmt: skip
+    html = render_template(
+        "schedule/_home_card.html", talk=talk, courseware=status, upcoming=upcoming
+    )
     return Markup(html)  # noqa: S704 - a rendered, autoescaped template

@@ -26,8 +26,9 @@ def schedule_group() -> None:
 def generate_command(start: str, end: str, series_id: int | None) -> None:
     """Create the sessions of a date range, skipping statutory holidays (idempotent)."""
     try:
-        result = generate_sessions(parse_date(start), parse_date(end),
-                                   services.series_for(series_id))  # fmt: skip
+        result = generate_sessions(
+            parse_date(start), parse_date(end), services.series_for(series_id)
+        )
     except ServiceError as exc:
         click.echo(exc.message, err=True)
         sys.exit(2)
@@ -37,8 +38,10 @@ def generate_command(start: str, end: str, series_id: int | None) -> None:
         )
     for skipped in result.skipped:
         click.echo(f"跳过  {skipped.date.isoformat()}  {skipped.series.name}  {skipped.reason}")
-    click.echo(f"共新建 {len(result.created)} 场，已存在 {len(result.existing)} 场，"
-               f"跳过 {len(result.skipped)} 场。")  # fmt: skip
+    click.echo(
+        f"共新建 {len(result.created)} 场，已存在 {len(result.existing)} 场，"
+        f"跳过 {len(result.skipped)} 场。"
+    )
     for warning in result.warnings:
         click.echo(f"注意：{warning}", err=True)
 

@@ -150,8 +150,16 @@ def _feature_member01(talks: list[Lecture]) -> None:
     target = next((t for t in talks if t.session.date >= FEATURED_FROM), None)
     if member is None or target is None or target.speaker_id == member.id:
         return
-    other = next((t for t in talks if t.department_id == member.department_id
-                  and t.session.date > FEATURED_FROM and t is not target), None)  # fmt: skip
+    other = next(
+        (
+            t
+            for t in talks
+            if t.department_id == member.department_id
+            and t.session.date > FEATURED_FROM
+            and t is not target
+        ),
+        None,
+    )
     if other is not None:
         other.department_id = target.department_id
     target.department_id, target.speaker_id = member.department_id, member.id
@@ -180,16 +188,24 @@ def _fill_talks(talks: list[Lecture]) -> int:
 def _changes(progress: Callable[[str], None]) -> None:
     training = [s for s in services.list_series() if s.kind == "training"][0]
     with contextlib.suppress(ServiceError):  # already there on a second run
-        services.add_extra_session(training, dt.date(2026, 12, 12), dt.time(8, 30),
-                                   "双拥运动会", "乡中心学校操场", 180)  # fmt: skip
+        services.add_extra_session(
+            training, dt.date(2026, 12, 12), dt.time(8, 30), "双拥运动会", "乡中心学校操场", 180
+        )
     now = timeutil.now()
-    upcoming = services.list_sessions(now.date() + dt.timedelta(days=1),
-                                      now.date() + dt.timedelta(days=10), kind="training")  # fmt: skip
+    upcoming = services.list_sessions(
+        now.date() + dt.timedelta(days=1), now.date() + dt.timedelta(days=10), kind="training"
+    )
     movable = [s for s in upcoming if not s.moved and not s.cancelled and not s.is_extra]
     if movable:
         session = movable[0]
-        services.move_session(session, session.date, session.starts_at.time(), "乡政府大院",
-                              "天气预报有雨，改在乡政府大院集合，路线不变。", now=now)  # fmt: skip
+        services.move_session(
+            session,
+            session.date,
+            session.starts_at.time(),
+            "乡政府大院",
+            "天气预报有雨，改在乡政府大院集合，路线不变。",
+            now=now,
+        )
         progress(f"已调整 {session.date.isoformat()} 的晨练地点（演示“已调整”）。")
 
 

@@ -44,11 +44,12 @@ def feed_sessions(now: dt.datetime | None = None) -> list[Session]:
     """Sessions everybody attends: all of the active series, from two months back on."""
     since = (now or timeutil.now()).date() - dt.timedelta(days=FEED_DAYS_BACK)
     query = (
-        select(Session).join(Series)
+        select(Session)
+        .join(Series)
         .where(Series.active.is_(True), Session.date >= since)
         .options(selectinload(Session.series), selectinload(Session.lecture))
         .order_by(Session.starts_at)
-    )  # fmt: skip
+    )
     return list(db.session.scalars(query))
 
 
@@ -86,8 +87,9 @@ def _alarm(session: Session) -> icalendar.Alarm:
     return alarm
 
 
-def session_event(session: Session, stamp: dt.datetime, url: str | None = None,
-                  mine: bool = False) -> icalendar.Event:  # fmt: skip
+def session_event(
+    session: Session, stamp: dt.datetime, url: str | None = None, mine: bool = False
+) -> icalendar.Event:
     event = icalendar.Event()
     event.add("uid", f"session-{session.id}@lecturehub")
     event.add("dtstamp", stamp)
@@ -119,9 +121,12 @@ def deadline_event(lecture: Lecture, stamp: dt.datetime) -> icalendar.Event:
     return event
 
 
-def build_calendar(sessions: Iterable[Session], name: str,
-                   own_lectures: Iterable[Lecture] = (),
-                   url_for_session: Callable[[Session], str] | None = None) -> bytes:  # fmt: skip
+def build_calendar(
+    sessions: Iterable[Session],
+    name: str,
+    own_lectures: Iterable[Lecture] = (),
+    url_for_session: Callable[[Session], str] | None = None,
+) -> bytes:
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//LectureHub//我的业务我来讲//ZH")
     calendar.add("version", "2.0")

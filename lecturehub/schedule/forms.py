@@ -47,8 +47,10 @@ class MoveForm(FlaskForm):
 
 class ExtraSessionForm(FlaskForm):
     series = SelectField("所属系列", coerce=int)
-    title = StringField("名称（如 专题讲座、双拥运动会）",
-                        validators=[DataRequired("请填写名称。"), Length(max=120)])  # fmt: skip
+    title = StringField(
+        "名称（如 专题讲座、双拥运动会）",
+        validators=[DataRequired("请填写名称。"), Length(max=120)],
+    )
     date = DateField("日期", validators=[DATE_REQUIRED])
     time = TimeField("开始时间", validators=[DataRequired("请填写时间。")])
     duration = IntegerField("时长（分钟）", validators=[Optional(), NumberRange(5, 600)])

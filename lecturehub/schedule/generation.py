@@ -151,14 +151,20 @@ def _plan_series(series: Series, start: dt.date, end: dt.date, result: Generatio
         if starts_at in starts:
             result.skipped.append(Skipped(day, series, "该时间已有一场临时活动"))
             continue
-        session = Session(series=series, date=day, starts_at=starts_at, venue=series.venue,
-                          duration_minutes=series.duration_minutes)  # fmt: skip
+        session = Session(
+            series=series,
+            date=day,
+            starts_at=starts_at,
+            venue=series.venue,
+            duration_minutes=series.duration_minutes,
+        )
         db.session.add(session)
         result.created.append(session)
 
 
-def generate_sessions(start: dt.date | None, end: dt.date | None,
-                      series: list[Series]) -> GenerationResult:  # fmt: skip
+def generate_sessions(
+    start: dt.date | None, end: dt.date | None, series: list[Series]
+) -> GenerationResult:
     """Create the missing sessions of ``series`` in [start, end]; never changes or deletes any.
 
     Idempotent: a series already having a regular session on a date (where it is now or where

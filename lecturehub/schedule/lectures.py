@@ -173,10 +173,14 @@ def _session_on(series, day: dt.date) -> Session:
             return session
     if existing:
         raise Conflict(f"{day.isoformat()} 的活动已取消。", "session_cancelled")
-    session = Session(series=series, date=day, venue=series.venue,
-                      starts_at=dt.datetime.combine(day, start_time_for(series, day)),
-                      duration_minutes=series.duration_minutes,
-                      is_extra=day.weekday() not in series.weekday_list)  # fmt: skip
+    session = Session(
+        series=series,
+        date=day,
+        venue=series.venue,
+        starts_at=dt.datetime.combine(day, start_time_for(series, day)),
+        duration_minutes=series.duration_minutes,
+        is_extra=day.weekday() not in series.weekday_list,
+    )
     db.session.add(session)
     return session
 
@@ -216,11 +220,12 @@ def courseware_status(lectures: list[Lecture]) -> dict[int, dict]:
 
 def talks_of(user: User, since: dt.date | None = None) -> list[Lecture]:
     query = (
-        select(Lecture).join(Session)
+        select(Lecture)
+        .join(Session)
         .where(Lecture.speaker_id == user.id)
         .options(selectinload(Lecture.session).selectinload(Session.series))
         .order_by(Session.starts_at)
-    )  # fmt: skip
+    )
     if since is not None:
         query = query.where(Session.date >= since)
     return list(db.session.scalars(query))

@@ -44,11 +44,15 @@ class _Tally:
 def _history(start: dt.date) -> _Tally:
     """Talks before ``start``: counts in start's calendar year, last dates, the latest one."""
     query = (
-        select(Lecture.department_id, Session.date).join(Session)
-        .where(Lecture.department_id.is_not(None), Session.date < start,
-               Session.status != services.STATUS_CANCELLED)
+        select(Lecture.department_id, Session.date)
+        .join(Session)
+        .where(
+            Lecture.department_id.is_not(None),
+            Session.date < start,
+            Session.status != services.STATUS_CANCELLED,
+        )
         .order_by(Session.starts_at)
-    )  # fmt: skip
+    )
     tally = _Tally({}, {})
     for department_id, day in db.session.execute(query):
         tally.record(department_id, day, start.year)
@@ -57,8 +61,12 @@ def _history(start: dt.date) -> _Tally:
 
 def _pick(departments: list[Department], tally: _Tally) -> Department:
     def key(department: Department):
-        return (tally.counts.get(department.id, 0), tally.last.get(department.id, dt.date.min),
-                department.sort_order, department.id)  # fmt: skip
+        return (
+            tally.counts.get(department.id, 0),
+            tally.last.get(department.id, dt.date.min),
+            department.sort_order,
+            department.id,
+        )
 
     ranked = sorted(departments, key=key)
     for department in ranked:
@@ -67,8 +75,9 @@ def _pick(departments: list[Department], tally: _Tally) -> Department:
     return ranked[0]
 
 
-def propose_rotation(departments: list[Department], start: dt.date | None,
-                     end: dt.date | None) -> list[Proposal]:  # fmt: skip
+def propose_rotation(
+    departments: list[Department], start: dt.date | None, end: dt.date | None
+) -> list[Proposal]:
     """A department for every lecture session in the range that has no talk yet."""
     validate_range(start, end)
     if not departments:

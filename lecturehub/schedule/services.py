@@ -20,16 +20,30 @@ STATUS_CANCELLED = "cancelled"
 
 DEFAULT_SERIES = [
     {
-        "name": "每周两课", "subtitle": "我的业务我来讲", "kind": KIND_LECTURE, "weekdays": "0,2",
-        "start_time": dt.time(19, 0), "summer_start_time": None, "duration_minutes": 60,
-        "venue": "乡文化乐园", "leader": "彭宗惠", "department": "党政办",
+        "name": "每周两课",
+        "subtitle": "我的业务我来讲",
+        "kind": KIND_LECTURE,
+        "weekdays": "0,2",
+        "start_time": dt.time(19, 0),
+        "summer_start_time": None,
+        "duration_minutes": 60,
+        "venue": "乡文化乐园",
+        "leader": "彭宗惠",
+        "department": "党政办",
     },
     {
-        "name": "每周两操", "subtitle": "全民健身我先行", "kind": KIND_TRAINING, "weekdays": "1,3",
-        "start_time": dt.time(6, 30), "summer_start_time": dt.time(6, 0), "duration_minutes": 30,
-        "venue": "乡文化乐园广场", "leader": "储晓波", "department": "文化站",
+        "name": "每周两操",
+        "subtitle": "全民健身我先行",
+        "kind": KIND_TRAINING,
+        "weekdays": "1,3",
+        "start_time": dt.time(6, 30),
+        "summer_start_time": dt.time(6, 0),
+        "duration_minutes": 30,
+        "venue": "乡文化乐园广场",
+        "leader": "储晓波",
+        "department": "文化站",
     },
-]  # fmt: skip
+]
 
 
 def _user_named(name: str) -> User | None:
@@ -90,14 +104,20 @@ def get_session(session_id: int) -> Session:
     return session
 
 
-def list_sessions(start: dt.date, end: dt.date, series_id: int | None = None,
-                  kind: str | None = None, active_only: bool = False) -> list[Session]:  # fmt: skip
+def list_sessions(
+    start: dt.date,
+    end: dt.date,
+    series_id: int | None = None,
+    kind: str | None = None,
+    active_only: bool = False,
+) -> list[Session]:
     query = (
-        select(Session).join(Series)
+        select(Session)
+        .join(Series)
         .where(Session.date.between(start, end))
         .options(selectinload(Session.series), selectinload(Session.lecture))
         .order_by(Session.starts_at, Session.id)
-    )  # fmt: skip
+    )
     if series_id:
         query = query.where(Session.series_id == series_id)
     if kind:
@@ -154,12 +174,19 @@ def _check_move_target(session: Session, starts_at: dt.datetime) -> None:
         if not other.cancelled or other.starts_at == starts_at:
             raise Conflict(
                 f"{session.series.name}在 {starts_at.date().isoformat()} 已有一场活动，"
-                "不能调整到同一天。", "session_clash",
-            )  # fmt: skip
+                "不能调整到同一天。",
+                "session_clash",
+            )
 
 
-def move_session(session: Session, day: dt.date | None, at: dt.time | None, venue: str | None,
-                 reason: str, now: dt.datetime | None = None) -> Session:  # fmt: skip
+def move_session(
+    session: Session,
+    day: dt.date | None,
+    at: dt.time | None,
+    venue: str | None,
+    reason: str,
+    now: dt.datetime | None = None,
+) -> Session:
     """Move a session to a new date/time/venue; its talk (and deadline, if default) follows."""
     reason = _required_reason(reason)
     if day is None or at is None:
@@ -188,8 +215,14 @@ def move_session(session: Session, day: dt.date | None, at: dt.time | None, venu
     return session
 
 
-def add_extra_session(series: Series, day: dt.date | None, at: dt.time | None, title: str,
-                      venue: str = "", duration_minutes: int | None = None) -> Session:  # fmt: skip
+def add_extra_session(
+    series: Series,
+    day: dt.date | None,
+    at: dt.time | None,
+    title: str,
+    venue: str = "",
+    duration_minutes: int | None = None,
+) -> Session:
     """A one-off session (专题讲座, 运动会 …) in a series, with its own title."""
     title = (title or "").strip()
     if not title:
@@ -203,8 +236,15 @@ def add_extra_session(series: Series, day: dt.date | None, at: dt.time | None, t
     clash = select(Session.id).where(Session.series_id == series.id, Session.starts_at == starts_at)
     if db.session.scalar(clash) is not None:
         raise Conflict("该系列在这个时间已有活动。", "session_clash")
-    session = Session(series=series, date=day, starts_at=starts_at, is_extra=True, title=title[:120],
-                      venue=(venue or "").strip() or series.venue, duration_minutes=duration)  # fmt: skip
+    session = Session(
+        series=series,
+        date=day,
+        starts_at=starts_at,
+        is_extra=True,
+        title=title[:120],
+        venue=(venue or "").strip() or series.venue,
+        duration_minutes=duration,
+    )
     db.session.add(session)
     db.session.commit()
     return session
@@ -212,8 +252,18 @@ def add_extra_session(series: Series, day: dt.date | None, at: dt.time | None, t
 
 # --- series settings -----------------------------------------------------------------------
 
-SERIES_FIELDS = ("weekdays", "start_time", "summer_start_time", "summer_from", "summer_to",
-                 "duration_minutes", "venue", "leader", "department", "active")  # fmt: skip
+SERIES_FIELDS = (
+    "weekdays",
+    "start_time",
+    "summer_start_time",
+    "summer_from",
+    "summer_to",
+    "duration_minutes",
+    "venue",
+    "leader",
+    "department",
+    "active",
+)
 
 
 def _check_month_day(text: str, label: str) -> str:
@@ -252,9 +302,11 @@ def update_series(series: Series, now: dt.datetime | None = None, **values) -> i
         setattr(series, name, value)
     changed = 0
     future = select(Session).where(
-        Session.series_id == series.id, Session.starts_at > (now or timeutil.now()),
-        Session.moved_from.is_(None), Session.is_extra.is_(False),
-    )  # fmt: skip
+        Session.series_id == series.id,
+        Session.starts_at > (now or timeutil.now()),
+        Session.moved_from.is_(None),
+        Session.is_extra.is_(False),
+    )
     for session in db.session.scalars(future):
         starts_at = dt.datetime.combine(session.date, start_time_for(series, session.date))
         new = (starts_at, series.venue, series.duration_minutes)

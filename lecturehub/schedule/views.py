@@ -42,9 +42,15 @@ def index():
         end = start + dt.timedelta(days=LIST_DAYS)
     series_id = request.args.get("series", type=int)
     sessions = services.list_sessions(start, end, series_id=series_id)
-    return render_template("schedule/list.html", days=_by_day(sessions), start=start, end=end,
-                           series=services.list_series(), series_id=series_id,
-                           next_start=end + dt.timedelta(days=1))  # fmt: skip
+    return render_template(
+        "schedule/list.html",
+        days=_by_day(sessions),
+        start=start,
+        end=end,
+        series=services.list_series(),
+        series_id=series_id,
+        next_start=end + dt.timedelta(days=1),
+    )
 
 
 @bp.route("/schedule/week")
@@ -54,9 +60,14 @@ def week():
     monday = day - dt.timedelta(days=day.weekday())
     days = [monday + dt.timedelta(days=i) for i in range(7)]
     sessions = _by_day(services.list_sessions(days[0], days[-1]))
-    return render_template("schedule/week.html", days=days, sessions=sessions,
-                           prev=monday - dt.timedelta(days=7), next=monday + dt.timedelta(days=7),
-                           today=timeutil.today())  # fmt: skip
+    return render_template(
+        "schedule/week.html",
+        days=days,
+        sessions=sessions,
+        prev=monday - dt.timedelta(days=7),
+        next=monday + dt.timedelta(days=7),
+        today=timeutil.today(),
+    )
 
 
 def _month_arg() -> dt.date:
@@ -80,8 +91,15 @@ def month():
     sessions = _by_day(services.list_sessions(weeks[0][0], weeks[-1][-1]))
     prev = (first - dt.timedelta(days=1)).replace(day=1)
     following = (first + dt.timedelta(days=32)).replace(day=1)
-    return render_template("schedule/month.html", first=first, weeks=weeks, sessions=sessions,
-                           prev=prev, next=following, today=timeutil.today())  # fmt: skip
+    return render_template(
+        "schedule/month.html",
+        first=first,
+        weeks=weeks,
+        sessions=sessions,
+        prev=prev,
+        next=following,
+        today=timeutil.today(),
+    )
 
 
 @bp.route("/sessions/<int:session_id>")
@@ -96,8 +114,12 @@ def session(session_id: int):
 def lecture(lecture_id: int):
     item = lectures.get_lecture(lecture_id)
     status = lectures.courseware_status([item])[item.id]
-    return render_template("schedule/lecture.html", lecture=item, courseware=status,
-                           can_edit=lectures.can_edit(current_user, item))  # fmt: skip
+    return render_template(
+        "schedule/lecture.html",
+        lecture=item,
+        courseware=status,
+        can_edit=lectures.can_edit(current_user, item),
+    )
 
 
 def _fill_lecture_choices(form: LectureForm, lecture) -> None:
@@ -157,8 +179,9 @@ def my_talks():
     upcoming = [t for t in talks if t.session.ends_at >= now]
     past = [t for t in talks if t.session.ends_at < now][::-1]
     statuses = lectures.courseware_status(talks)
-    return render_template("schedule/my_talks.html", upcoming=upcoming, past=past,
-                           statuses=statuses, now=now)  # fmt: skip
+    return render_template(
+        "schedule/my_talks.html", upcoming=upcoming, past=past, statuses=statuses, now=now
+    )
 
 
 # --- iCalendar feeds ------------------------------------------------------------------------
@@ -178,8 +201,9 @@ def _session_url(item) -> str:
 @bp.route("/schedule/calendar.ics")
 @role_required()
 def feed():
-    body = feeds.build_calendar(feeds.feed_sessions(), "我的业务我来讲 · 全部活动",
-                                url_for_session=_session_url)  # fmt: skip
+    body = feeds.build_calendar(
+        feeds.feed_sessions(), "我的业务我来讲 · 全部活动", url_for_session=_session_url
+    )
     return _ics(body, "lecturehub.ics")
 
 
@@ -188,8 +212,9 @@ def feed():
 def all_feed(token: str):
     if not feeds.check_all_feed_token(token):
         abort(404)
-    body = feeds.build_calendar(feeds.feed_sessions(), "我的业务我来讲 · 全部活动",
-                                url_for_session=_session_url)  # fmt: skip
+    body = feeds.build_calendar(
+        feeds.feed_sessions(), "我的业务我来讲 · 全部活动", url_for_session=_session_url
+    )
     return _ics(body, "lecturehub.ics")
 
 
@@ -199,8 +224,12 @@ def my_feed(token: str):
     user = auth_services.user_by_feed_token(token)
     if user is None:
         abort(404)
-    body = feeds.build_calendar(feeds.feed_sessions(), f"我的业务我来讲 · {user.name}",
-                                own_lectures=lectures.talks_of(user), url_for_session=_session_url)  # fmt: skip
+    body = feeds.build_calendar(
+        feeds.feed_sessions(),
+        f"我的业务我来讲 · {user.name}",
+        own_lectures=lectures.talks_of(user),
+        url_for_session=_session_url,
+    )
     return _ics(body, "my-lecturehub.ics")
 
 

@@ -43,15 +43,25 @@ def hit_dict(hit) -> dict:
 
 
 @bp.get("/search")
-@api_view(summary="搜索课件幻灯片（每页幻灯片一条结果，最相关的在前；snippet 为已转义的 HTML，匹配处用 <mark> 标出）",
-          params=SEARCH_PARAMS, responses={400: "查询格式有误，或日期、页码无效（bad_query）"})  # fmt: skip
+@api_view(
+    summary="搜索课件幻灯片（每页幻灯片一条结果，最相关的在前；snippet 为已转义的 HTML，匹配处用 <mark> 标出）",
+    params=SEARCH_PARAMS,
+    responses={400: "查询格式有误，或日期、页码无效（bad_query）"},
+)
 def search():
     params = search_params.parse(request.args)
-    result = services.search(params.q, sort=params.sort, page=params.page,
-                             per_page=params.per_page, **params.index_filters())  # fmt: skip
-    return jsonify({
-        "total": result.total,
-        "page": result.page,
-        "per_page": result.per_page,
-        "hits": [hit_dict(hit) for hit in result.hits],
-    })  # fmt: skip
+    result = services.search(
+        params.q,
+        sort=params.sort,
+        page=params.page,
+        per_page=params.per_page,
+        **params.index_filters(),
+    )
+    return jsonify(
+        {
+            "total": result.total,
+            "page": result.page,
+            "per_page": result.per_page,
+            "hits": [hit_dict(hit) for hit in result.hits],
+        }
+    )

@@ -25,8 +25,13 @@ def _rate(count: int, seconds: float) -> str:
 
 
 @click.command("reindex")
-@click.option("--procs", default=1, show_default=True, type=click.IntRange(1, 16),
-              help="Index in this many processes.")  # fmt: skip
+@click.option(
+    "--procs",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 16),
+    help="Index in this many processes.",
+)
 @with_appcontext
 def reindex_command(procs: int) -> None:
     """Rebuild the slide search index from the database (swapped in atomically)."""
@@ -36,14 +41,21 @@ def reindex_command(procs: int) -> None:
         bar.update(max(0, count - done[0]))
         done[0] = max(done[0], count)
 
-    with click.progressbar(length=total, label="重建搜索索引", show_eta=True, show_pos=True,
-                           item_show_func=lambda _: _rate(done[0], time.monotonic() - started),
-                           file=sys.stderr) as bar:  # fmt: skip
+    with click.progressbar(
+        length=total,
+        label="重建搜索索引",
+        show_eta=True,
+        show_pos=True,
+        item_show_func=lambda _: _rate(done[0], time.monotonic() - started),
+        file=sys.stderr,
+    ) as bar:
         count = services.rebuild(progress=progress, procs=procs)
     seconds = time.monotonic() - started
     decks = len(services.current_decks())
-    click.echo(f"已重建搜索索引：{decks} 场讲学，{count} 页幻灯片，"
-               f"用时 {seconds:.1f} 秒（{_rate(count, seconds)}）。")  # fmt: skip
+    click.echo(
+        f"已重建搜索索引：{decks} 场讲学，{count} 页幻灯片，"
+        f"用时 {seconds:.1f} 秒（{_rate(count, seconds)}）。"
+    )
 
 
 @click.command("check")

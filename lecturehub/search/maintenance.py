@@ -23,8 +23,13 @@ from lecturehub.search import services
 from lecturehub.search.index import SlideIndex
 
 META = ("lecture_title", "speaker", "department", "category", "date")
-META_LABELS = {"lecture_title": "题目", "speaker": "讲课人", "department": "部门",
-               "category": "类别", "date": "日期"}  # fmt: skip
+META_LABELS = {
+    "lecture_title": "题目",
+    "speaker": "讲课人",
+    "department": "部门",
+    "category": "类别",
+    "date": "日期",
+}
 
 
 @dataclass(frozen=True)
@@ -82,8 +87,9 @@ def indexed_meta(index: SlideIndex, doc_count: int) -> dict[int, set[tuple]]:
     return meta
 
 
-def meta_problems(index: SlideIndex, expected: dict[int, int], indexed: dict[int, int],
-                  doc_count: int) -> list[Problem]:  # fmt: skip
+def meta_problems(
+    index: SlideIndex, expected: dict[int, int], indexed: dict[int, int], doc_count: int
+) -> list[Problem]:
     """Talks indexed with the right version whose stored title/speaker/… differ from the DB."""
     problems = []
     for lecture_id, stored in sorted(indexed_meta(index, doc_count).items()):
@@ -97,8 +103,9 @@ def meta_problems(index: SlideIndex, expected: dict[int, int], indexed: dict[int
             changed = "、".join(
                 META_LABELS[n] for n, a, b in zip(META, old, now, strict=True) if a != b
             )
-            problems.append(Problem("meta", f"{_talk(lecture_id)}：索引中的{changed}已过时",
-                                    lecture_id))  # fmt: skip
+            problems.append(
+                Problem("meta", f"{_talk(lecture_id)}：索引中的{changed}已过时", lecture_id)
+            )
     return problems
 
 
@@ -106,15 +113,18 @@ def file_problems() -> list[Problem]:
     """Every stored version (not only current ones) whose bytes no longer match their key."""
     store, problems, checked = get_store(), [], {}
     rows = db.session.execute(
-        select(Courseware.lecture_id, Courseware.version, Courseware.sha256)
-        .order_by(Courseware.lecture_id, Courseware.version)
-    )  # fmt: skip
+        select(Courseware.lecture_id, Courseware.version, Courseware.sha256).order_by(
+            Courseware.lecture_id, Courseware.version
+        )
+    )
     for lecture_id, version, sha256 in rows:
         if sha256 not in checked:
             checked[sha256] = store.verify(sha256)
         if not checked[sha256]:
-            message = (f"{_talk(lecture_id)} 第 {version} 版课件文件缺失或已损坏（SHA-256 不符）："
-                       "无法自动修复，请重新上传或从备份恢复")  # fmt: skip
+            message = (
+                f"{_talk(lecture_id)} 第 {version} 版课件文件缺失或已损坏（SHA-256 不符）："
+                "无法自动修复，请重新上传或从备份恢复"
+            )
             problems.append(Problem("file", message, lecture_id))
     return problems
 

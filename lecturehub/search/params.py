@@ -44,18 +44,27 @@ class SearchParams:
     def index_filters(self) -> dict:
         """Keyword arguments of SlideIndex.search (and services.search) for the filters."""
         return {
-            "category": self.category, "department": self.department, "speaker": self.speaker,
-            "series_id": self.series_id, "date_from": self.date_from, "date_to": self.date_to,
-        }  # fmt: skip
+            "category": self.category,
+            "department": self.department,
+            "speaker": self.speaker,
+            "series_id": self.series_id,
+            "date_from": self.date_from,
+            "date_to": self.date_to,
+        }
 
     def args(self) -> dict[str, str]:
         """The query string of these parameters (defaults left out), for links."""
         values = {
-            "q": self.q, "category": self.category, "department": self.department,
-            "speaker": self.speaker, "series": self.series_id, "from": self.date_from,
-            "to": self.date_to, "sort": None if self.sort == "relevance" else self.sort,
+            "q": self.q,
+            "category": self.category,
+            "department": self.department,
+            "speaker": self.speaker,
+            "series": self.series_id,
+            "from": self.date_from,
+            "to": self.date_to,
+            "sort": None if self.sort == "relevance" else self.sort,
             "page": None if self.page == 1 else self.page,
-        }  # fmt: skip
+        }
         return {k: str(v) for k, v in values.items() if v not in (None, "")}
 
     def active_filters(self) -> list[str]:
@@ -111,13 +120,17 @@ def _sort(args: Mapping) -> str:
 def parse(args: Mapping, per_page: int = 20) -> SearchParams:
     """SearchParams from request.args; per_page is capped at MAX_PER_PAGE."""
     params = SearchParams(
-        q=(args.get("q") or "").strip(), category=_category(args),
-        department=_text(args, "department"), speaker=_text(args, "speaker"),
-        series_id=_int(args, "series", "系列", None), date_from=_date(args, "from", "开始日期"),
-        date_to=_date(args, "to", "结束日期"), sort=_sort(args),
+        q=(args.get("q") or "").strip(),
+        category=_category(args),
+        department=_text(args, "department"),
+        speaker=_text(args, "speaker"),
+        series_id=_int(args, "series", "系列", None),
+        date_from=_date(args, "from", "开始日期"),
+        date_to=_date(args, "to", "结束日期"),
+        sort=_sort(args),
         page=_int(args, "page", "页码", 1),
         per_page=min(_int(args, "per_page", "每页条数", per_page), MAX_PER_PAGE),
-    )  # fmt: skip
+    )
     if params.page > MAX_PAGE:
         raise bad_query(f"页码不能超过 {MAX_PAGE}。")
     if params.date_from and params.date_to and params.date_from > params.date_to:

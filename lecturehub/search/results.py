@@ -40,8 +40,15 @@ class TalkResult:
     @classmethod
     def of(cls, lecture_id: int, hits: list[Hit]) -> TalkResult:
         first = hits[0]
-        return cls(lecture_id, first.lecture_title, first.date, first.speaker, first.department,
-                   first.category, tuple(hits))  # fmt: skip
+        return cls(
+            lecture_id,
+            first.lecture_title,
+            first.date,
+            first.speaker,
+            first.department,
+            first.category,
+            tuple(hits),
+        )
 
     @property
     def count(self) -> int:
@@ -72,17 +79,22 @@ class ResultPage:
 
 
 def search_talks(params: SearchParams) -> ResultPage:
-    result = services.search(params.q, sort=params.sort, page=1, per_page=WINDOW,
-                             **params.index_filters())  # fmt: skip
+    result = services.search(
+        params.q, sort=params.sort, page=1, per_page=WINDOW, **params.index_filters()
+    )
     talks = [TalkResult.of(lecture_id, hits) for lecture_id, hits in group_by_lecture(result.hits)]
     if params.sort == "relevance":  # best slide first; on a tie, more matching slides first
         talks.sort(key=lambda t: (-round(t.hits[0].score, 6), -t.count))
     pages = max(1, -(-len(talks) // TALKS_PER_PAGE))
     start = (params.page - 1) * TALKS_PER_PAGE
     return ResultPage(
-        total=result.total, talks=talks[start : start + TALKS_PER_PAGE], talk_count=len(talks),
-        page=params.page, pages=pages, shown=len(result.hits),
-    )  # fmt: skip
+        total=result.total,
+        talks=talks[start : start + TALKS_PER_PAGE],
+        talk_count=len(talks),
+        page=params.page,
+        pages=pages,
+        shown=len(result.hits),
+    )
 
 
 @dataclass(frozen=True)
@@ -94,10 +106,12 @@ class RecentTalk:
 def recent_talks(params: SearchParams, limit: int = RECENT) -> list[RecentTalk]:
     """The latest talks with courseware (newest first), with the form's filters applied."""
     query = (
-        select(Lecture).join(Session, Lecture.session_id == Session.id)
+        select(Lecture)
+        .join(Session, Lecture.session_id == Session.id)
         .where(Lecture.id.in_(select(Courseware.lecture_id)))
-        .order_by(Session.starts_at.desc()).limit(limit)
-    )  # fmt: skip
+        .order_by(Session.starts_at.desc())
+        .limit(limit)
+    )
     conditions = {
         "category": lambda v: Lecture.category == v,
         "department": lambda v: Lecture.department.has(Department.name == v),
@@ -125,9 +139,12 @@ class FilterChoices:
 
 def filter_choices() -> FilterChoices:
     speakers = db.session.scalars(
-        select(User.name).join(Lecture, Lecture.speaker_id == User.id)
-        .where(Lecture.id.in_(select(Courseware.lecture_id))).distinct().order_by(User.name)
-    )  # fmt: skip
+        select(User.name)
+        .join(Lecture, Lecture.speaker_id == User.id)
+        .where(Lecture.id.in_(select(Courseware.lecture_id)))
+        .distinct()
+        .order_by(User.name)
+    )
     return FilterChoices(
         categories=list(CATEGORIES),
         departments=[d.name for d in auth_services.list_departments()],
@@ -137,8 +154,14 @@ def filter_choices() -> FilterChoices:
     )
 
 
-FILTER_LABELS = {"category": "类别", "department": "部门", "speaker": "讲课人", "series": "系列",
-                 "from": "开始日期", "to": "结束日期"}  # fmt: skip
+FILTER_LABELS = {
+    "category": "类别",
+    "department": "部门",
+    "speaker": "讲课人",
+    "series": "系列",
+    "from": "开始日期",
+    "to": "结束日期",
+}
 
 
 def filter_label(params: SearchParams, name: str, choices: FilterChoices) -> str:

@@ -90,14 +90,16 @@ def ensure_usable(index: SlideIndex) -> None:
     status = index.check()
     expected = current_decks()
     if not status.ok:
-        log.warning("search index %s (%s): rebuilding it from the database", status.state,
-                    status.detail)  # fmt: skip
+        log.warning(
+            "search index %s (%s): rebuilding it from the database", status.state, status.detail
+        )
         rebuild_into(index)
         return
     wrong = decks_out_of_step(expected, status.decks)
     if len(wrong) > REBUILD_MIN and len(wrong) >= REBUILD_SHARE * len(expected):
-        log.warning("search index has %d of %d decks out of step: rebuilding it", len(wrong),
-                    len(expected))  # fmt: skip
+        log.warning(
+            "search index has %d of %d decks out of step: rebuilding it", len(wrong), len(expected)
+        )
         rebuild_into(index)
         return
     for lecture_id in wrong:
@@ -260,8 +262,11 @@ def _repair_after(index: SlideIndex, exc: Exception) -> bool:
         status = index.check()
         if status.ok and not isinstance(exc, IndexUnavailableError):
             return False
-        log.warning("search index unreadable (%r, %s): rebuilding it from the database", exc,
-                    status.detail or status.state)  # fmt: skip
+        log.warning(
+            "search index unreadable (%r, %s): rebuilding it from the database",
+            exc,
+            status.detail or status.state,
+        )
         if not status.ok:
             rebuild_into(index)
         return True

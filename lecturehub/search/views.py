@@ -35,8 +35,14 @@ def _page_url(params, page: int) -> str:
 @role_required()
 def search():
     choices = results.filter_choices()
-    context = {"choices": choices, "hit_url": hit_url, "page_url": None, "found": None,
-               "recent": None, "drop_links": []}  # fmt: skip
+    context = {
+        "choices": choices,
+        "hit_url": hit_url,
+        "page_url": None,
+        "found": None,
+        "recent": None,
+        "drop_links": [],
+    }
     try:
         params = search_params.parse(request.args)
     except ServiceError as exc:

@@ -115,8 +115,11 @@ def test_post_leave_then_the_leader_decides(app, client):
     assert created.status_code == 201
     leave = created.get_json()
     assert (leave["status"], leave["late"], leave["type"]) == ("pending", False, "事假")
-    decided = client.post(f"/api/v1/leave/{leave['id']}/decision", json={"approve": True, "comment": "同意"},
-                          headers=bearer(make_token(leader)))  # fmt: skip
+    decided = client.post(
+        f"/api/v1/leave/{leave['id']}/decision",
+        json={"approve": True, "comment": "同意"},
+        headers=bearer(make_token(leader)),
+    )
     assert (decided.status_code, decided.get_json()["status"]) == (200, "approved")
 
 
@@ -133,8 +136,11 @@ def test_decision_by_a_leader_of_another_series_is_refused(app, client, db):
     other = make_leader("training")
     session = make_session(now().replace(second=0, microsecond=0) + dt.timedelta(days=3))
     leave = ask_leave(make_user(), session, at=now())
-    response = client.post(f"/api/v1/leave/{leave.id}/decision", json={"approve": True},
-                           headers=bearer(make_token(other)))  # fmt: skip
+    response = client.post(
+        f"/api/v1/leave/{leave.id}/decision",
+        json={"approve": True},
+        headers=bearer(make_token(other)),
+    )
     assert (response.status_code, response.get_json()["error"]["code"]) == (
         403,
         "not_series_leader",
@@ -148,8 +154,11 @@ def test_an_admin_who_is_not_a_leader_may_not_decide(app, client):
     admin = make_user(roles=["admin"])
     session = make_session(now().replace(second=0, microsecond=0) + dt.timedelta(days=3))
     leave = ask_leave(make_user(), session, at=now())
-    response = client.post(f"/api/v1/leave/{leave.id}/decision", json={"approve": False},
-                           headers=bearer(make_token(admin)))  # fmt: skip
+    response = client.post(
+        f"/api/v1/leave/{leave.id}/decision",
+        json={"approve": False},
+        headers=bearer(make_token(admin)),
+    )
     assert response.status_code == 403
 
 

@@ -69,8 +69,14 @@ def test_inspector_files_through_the_page_and_admin_can_download(app, client, au
     make_user("boss", roles=["admin"])
     sick = make_user("sick")
     auth.login("ducha")
-    data = {"user": sick.id, "series": series_of("training").id, "date_from": "2026-11-01",
-            "date_to": "2026-12-31", "note": "膝伤", "scan": (io.BytesIO(PNG), "scan.png")}  # fmt: skip
+    data = {
+        "user": sick.id,
+        "series": series_of("training").id,
+        "date_from": "2026-11-01",
+        "date_to": "2026-12-31",
+        "note": "膝伤",
+        "scan": (io.BytesIO(PNG), "scan.png"),
+    }
     response = auth.post("/attendance/exemptions/new", data, content_type="multipart/form-data")
     assert response.status_code == 302
     item = db.session.query(Exemption).one()

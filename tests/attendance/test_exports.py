@@ -80,8 +80,29 @@ def test_period_workbook_is_laid_out_as_the_inspectors_print_it(app):
         None,
         None,
     ]
-    assert rows["李四"][2:] == ["文化站", 3, 0, 0, 0, 0, 3, 1, 1, 0, 0, 0, 0, 4, 1, 0, 0, 0, 3,
-                              "取消（2026年缺席3次）", "11/2 每周两课、11/9 每周两课、11/16 每周两课"]  # fmt: skip
+    assert rows["李四"][2:] == [
+        "文化站",
+        3,
+        0,
+        0,
+        0,
+        0,
+        3,
+        1,
+        1,
+        0,
+        0,
+        0,
+        0,
+        4,
+        1,
+        0,
+        0,
+        0,
+        3,
+        "取消（2026年缺席3次）",
+        "11/2 每周两课、11/9 每周两课、11/16 每周两课",
+    ]
     total = [ws.cell(ws.max_row, c).value for c in range(1, 24)]
     assert total[0] == "合计" and total[15:22] == [8, 2, 3, 0, 0, 3, "1 人"]
     assert "A1:W1" in {str(r) for r in ws.merged_cells.ranges}

@@ -16,7 +16,7 @@ from tests.factories.attendance import (
     make_session,
     series_of,
     sign_in,
-)  # fmt: skip
+)
 
 AFTER = T0 + dt.timedelta(hours=2)
 TRAINING_AT = dt.datetime(2026, 11, 24, 6, 30)
@@ -76,8 +76,15 @@ def test_range_leave_excuses_every_session_in_it(app):
     user = make_user("trip")
     monday, wednesday = make_session(T0), make_session(T0 + dt.timedelta(days=2))
     later = make_session(T0 + dt.timedelta(days=7))
-    request = leave_service.request_leave(user, series_of(), "公假", "出差三天", date_from=T0.date(),
-                                          date_to=T0.date() + dt.timedelta(days=2), now=T0 - dt.timedelta(days=3))  # fmt: skip
+    request = leave_service.request_leave(
+        user,
+        series_of(),
+        "公假",
+        "出差三天",
+        date_from=T0.date(),
+        date_to=T0.date() + dt.timedelta(days=2),
+        now=T0 - dt.timedelta(days=3),
+    )
     leave_service.decide(request, leader, True, now=T0 - dt.timedelta(days=2))
     end = T0 + dt.timedelta(days=8)
     assert [_statuses(s, end)["trip"] for s in (monday, wednesday, later)] == [
@@ -133,7 +140,14 @@ def test_person_report_counts_by_series(app):
         dt.date(2026, 11, 1), dt.date(2026, 11, 30), now=dt.datetime(2026, 11, 26)
     )
     row = next(r for r in report.rows if r.user.login == "me")
-    assert row.by_series[lecture.series_id].as_dict() == {"expected": 1, "present": 0, "late": 1,
-                                                          "excused": 0, "exempt": 0, "absent": 0, "pending": 0}  # fmt: skip
+    assert row.by_series[lecture.series_id].as_dict() == {
+        "expected": 1,
+        "present": 0,
+        "late": 1,
+        "excused": 0,
+        "exempt": 0,
+        "absent": 0,
+        "pending": 0,
+    }
     assert (row.by_series[training.series_id].exempt, row.total.expected) == (1, 1)
     assert report.grand_total.absent == 2  # the inspector missed both

@@ -75,8 +75,15 @@ def test_leave_form_and_the_leaders_queue(app, client, auth, db):
     make_user("zhang", "张三")
     session = make_session(now().replace(second=0) + dt.timedelta(days=3))
     auth.login("zhang")
-    response = auth.post("/attendance/leave/new", {"session": session.id, "series": session.series_id,
-                                                    "leave_type": "病假", "reason": "发烧"})  # fmt: skip
+    response = auth.post(
+        "/attendance/leave/new",
+        {
+            "session": session.id,
+            "series": session.series_id,
+            "leave_type": "病假",
+            "reason": "发烧",
+        },
+    )
     assert response.status_code == 302
     auth.logout()
     auth.login("peng")
@@ -92,9 +99,17 @@ def test_leave_form_for_a_past_session_shows_the_message(app, client, auth, db):
     make_user("zhang")
     session = make_session(dt.datetime(2026, 11, 2, 19, 0))
     auth.login("zhang")
-    response = auth.post("/attendance/leave/new", {"session": 0, "series": session.series_id,
-                                                    "date_from": "2026-11-02", "date_to": "2026-11-02",
-                                                    "leave_type": "事假", "reason": "补请"})  # fmt: skip
+    response = auth.post(
+        "/attendance/leave/new",
+        {
+            "session": 0,
+            "series": session.series_id,
+            "date_from": "2026-11-02",
+            "date_to": "2026-11-02",
+            "leave_type": "事假",
+            "reason": "补请",
+        },
+    )
     assert response.status_code == 422
     assert "不能为已经过去的日期请假。" in response.get_data(as_text=True)
     assert db.session.query(LeaveRequest).count() == 0

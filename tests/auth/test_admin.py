@@ -18,12 +18,25 @@ def _admin(auth):
 def test_admin_creates_user_with_generated_password(client, auth, db):
     _admin(auth)
     dept = Department.query.filter_by(name="文化站").one()
-    response = auth.post("/admin/users/new", {"login": "lisi", "name": "李四", "department": dept.id,
-                                              "roles": ["leader"], "title": "站长"}, follow_redirects=True)  # fmt: skip
+    response = auth.post(
+        "/admin/users/new",
+        {
+            "login": "lisi",
+            "name": "李四",
+            "department": dept.id,
+            "roles": ["leader"],
+            "title": "站长",
+        },
+        follow_redirects=True,
+    )
     assert "初始密码" in response.get_data(as_text=True)
     user = User.query.filter_by(login="lisi").one()
     assert (user.name, user.department.name, user.roles, user.must_change_password) == (
-        "李四", "文化站", ["leader", "member"], True)  # fmt: skip
+        "李四",
+        "文化站",
+        ["leader", "member"],
+        True,
+    )
 
 
 def test_duplicate_login_is_refused_and_changes_nothing(client, auth, db):
@@ -74,17 +87,22 @@ def _xlsx(rows) -> bytes:
 def test_roster_import_reports_each_bad_row(client, auth, db):
     _admin(auth)
     make_user("taken", "已有")
-    data = _xlsx([
-        ["登录名", "姓名", "部门", "角色", "职务"],
-        ["wangwu", "王五", "文化站", "牵头领导", "站长"],
-        ["", "无名", "文化站", "", ""],
-        ["taken", "重复", "党政办", "", ""],
-        ["zhaoliu", "赵六", "不存在的部门", "", ""],
-        ["qianqi", "钱七", "党政办", "国王", ""],
-        ["sunba", "孙八", "", "", ""],
-    ])  # fmt: skip
-    response = auth.post("/admin/users/import", {"file": (io.BytesIO(data), "花名册.xlsx")},
-                         content_type="multipart/form-data")  # fmt: skip
+    data = _xlsx(
+        [
+            ["登录名", "姓名", "部门", "角色", "职务"],
+            ["wangwu", "王五", "文化站", "牵头领导", "站长"],
+            ["", "无名", "文化站", "", ""],
+            ["taken", "重复", "党政办", "", ""],
+            ["zhaoliu", "赵六", "不存在的部门", "", ""],
+            ["qianqi", "钱七", "党政办", "国王", ""],
+            ["sunba", "孙八", "", "", ""],
+        ]
+    )
+    response = auth.post(
+        "/admin/users/import",
+        {"file": (io.BytesIO(data), "花名册.xlsx")},
+        content_type="multipart/form-data",
+    )
     page = response.get_data(as_text=True)
     assert "成功 2 行，失败 4 行" in page
     assert (
@@ -100,8 +118,11 @@ def test_roster_import_reports_each_bad_row(client, auth, db):
 def test_roster_dry_run_changes_nothing(client, auth, db):
     _admin(auth)
     data = "登录名,姓名,部门\nwangwu,王五,文化站\n".encode("gb18030")
-    response = auth.post("/admin/users/import", {"file": (io.BytesIO(data), "r.csv"), "dry_run": "y"},
-                         content_type="multipart/form-data")  # fmt: skip
+    response = auth.post(
+        "/admin/users/import",
+        {"file": (io.BytesIO(data), "r.csv"), "dry_run": "y"},
+        content_type="multipart/form-data",
+    )
     assert "预检完成：成功 1 行" in response.get_data(as_text=True)
     assert User.query.filter_by(login="wangwu").count() == 0
 

@@ -7,8 +7,23 @@ from tests.factories import bearer
 
 
 def test_user_add_creates_a_user_with_roles(runner, db):
-    result = runner.invoke(args=["user", "add", "lisi", "--name", "李四", "--role", "leader", "--role", "inspector",
-                                 "--department", "督查办", "--password", "secret-pass"])  # fmt: skip
+    result = runner.invoke(
+        args=[
+            "user",
+            "add",
+            "lisi",
+            "--name",
+            "李四",
+            "--role",
+            "leader",
+            "--role",
+            "inspector",
+            "--department",
+            "督查办",
+            "--password",
+            "secret-pass",
+        ]
+    )
     assert result.exit_code == 0, result.output
     user = User.query.filter_by(login="lisi").one()
     assert (user.roles, user.department.name) == (["inspector", "leader", "member"], "督查办")

@@ -91,8 +91,10 @@ def test_logout_requires_post_with_csrf(client, auth):
 def test_remember_me_sets_a_cookie(client):
     make_user("zhangsan")
     token = csrf_token(client)
-    response = client.post("/login", data={"login": "zhangsan", "password": "password123", "remember": "y",
-                                           "csrf_token": token})  # fmt: skip
+    response = client.post(
+        "/login",
+        data={"login": "zhangsan", "password": "password123", "remember": "y", "csrf_token": token},
+    )
     assert "remember_token=" in " ".join(response.headers.getlist("Set-Cookie"))
 
 
@@ -112,8 +114,10 @@ def test_change_password_needs_the_old_one(client, auth, db):
 def test_open_redirect_after_login_is_ignored(client):
     make_user("zhangsan")
     token = csrf_token(client)
-    response = client.post("/login?next=https://evil.example/", data={
-        "login": "zhangsan", "password": "password123", "csrf_token": token})  # fmt: skip
+    response = client.post(
+        "/login?next=https://evil.example/",
+        data={"login": "zhangsan", "password": "password123", "csrf_token": token},
+    )
     assert response.headers["Location"] == "/"
 
 

@@ -26,8 +26,9 @@ def test_list_gives_versions_newest_first_with_the_status(client, tmp_path, spea
     first, _ = upload(lecture, deck_file(tmp_path / "a.pptx", count=3), speaker, "一.pptx")
     second, _ = upload(lecture, deck_file(tmp_path / "b.pptx", count=4), speaker, "二.pptx")
     reader = make_user("reader")
-    body = client.get(f"/api/v1/lectures/{lecture.id}/courseware",
-                      headers=bearer(make_token(reader))).get_json()  # fmt: skip
+    body = client.get(
+        f"/api/v1/lectures/{lecture.id}/courseware", headers=bearer(make_token(reader))
+    ).get_json()
     assert [(v["id"], v["version"], v["current"]) for v in body["versions"]] == [
         (second.id, 2, True),
         (first.id, 1, False),
@@ -66,13 +67,19 @@ def test_session_upload_needs_the_csrf_header(client, auth, tmp_path, lecture):
     auth.login("speaker")
     url = f"/api/v1/lectures/{lecture.id}/courseware"
     path = deck_file(tmp_path / "a.pptx")
-    without = client.post(url, data={"file": (io.BytesIO(path.read_bytes()), "a.pptx")},
-                          content_type="multipart/form-data")  # fmt: skip
+    without = client.post(
+        url,
+        data={"file": (io.BytesIO(path.read_bytes()), "a.pptx")},
+        content_type="multipart/form-data",
+    )
     assert without.status_code == 400
     assert without.get_json()["error"]["code"] == "csrf_failed"
-    with_header = client.post(url, data={"file": (io.BytesIO(path.read_bytes()), "a.pptx")},
-                              content_type="multipart/form-data",
-                              headers={"X-CSRFToken": csrf_token(client, "/")})  # fmt: skip
+    with_header = client.post(
+        url,
+        data={"file": (io.BytesIO(path.read_bytes()), "a.pptx")},
+        content_type="multipart/form-data",
+        headers={"X-CSRFToken": csrf_token(client, "/")},
+    )
     assert with_header.status_code == 201
 
 

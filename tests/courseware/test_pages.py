@@ -108,8 +108,9 @@ def test_form_upload_to_someone_elses_talk_is_403(auth, tmp_path, lecture):
     assert Courseware.query.count() == 0
 
 
-def test_any_member_downloads_any_version_with_its_chinese_name(client, auth, tmp_path, speaker,
-                                                                lecture):  # fmt: skip
+def test_any_member_downloads_any_version_with_its_chinese_name(
+    client, auth, tmp_path, speaker, lecture
+):
     first_path = deck_file(tmp_path / "a.pptx", count=3)
     first, _ = upload(lecture, first_path, speaker, NAME)
     upload(lecture, deck_file(tmp_path / "b.pptx", count=4), speaker, "第二版.pptx")

@@ -29,8 +29,12 @@ def lecture(speaker):
 
 def post_deck(client, lecture_id: int, path: Path, token: str, name: str | None = None):
     data = {"file": (io.BytesIO(Path(path).read_bytes()), name or Path(path).name)}
-    return client.post(f"/api/v1/lectures/{lecture_id}/courseware", data=data,
-                       headers=bearer(token), content_type="multipart/form-data")  # fmt: skip
+    return client.post(
+        f"/api/v1/lectures/{lecture_id}/courseware",
+        data=data,
+        headers=bearer(token),
+        content_type="multipart/form-data",
+    )
 
 
 def test_upload_returns_201_with_the_version_and_its_analysis(client, tmp_path, speaker, lecture):
@@ -38,8 +42,11 @@ def test_upload_returns_201_with_the_version_and_its_analysis(client, tmp_path, 
     response = post_deck(client, lecture.id, path, make_token(speaker), "乡村振兴工作汇报.pptx")
     assert response.status_code == 201
     body = response.get_json()
-    assert (body["version"], body["filename"], body["size"]) == (1, "乡村振兴工作汇报.pptx",
-                                                                   path.stat().st_size)  # fmt: skip
+    assert (body["version"], body["filename"], body["size"]) == (
+        1,
+        "乡村振兴工作汇报.pptx",
+        path.stat().st_size,
+    )
     assert body["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
     assert (body["analysis"]["verdict"], body["analysis"]["estimated_seconds"]) == ("ok", 300)
     assert (body["current"], body["kind"], body["uploaded_by"]["name"]) == (True, "pptx", "王讲师")
@@ -145,8 +152,9 @@ def test_list_current_gives_one_version_per_talk(tmp_path, speaker, lecture):
     assert services.list_current() == [latest, theirs]
 
 
-def test_upload_calls_the_search_hook_and_survives_its_failure(app, client, tmp_path, speaker,
-                                                               lecture):  # fmt: skip
+def test_upload_calls_the_search_hook_and_survives_its_failure(
+    app, client, tmp_path, speaker, lecture
+):
     seen = []
 
     def index_deck(lecture_id):

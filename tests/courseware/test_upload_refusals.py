@@ -38,8 +38,12 @@ def snapshot(app) -> tuple[list[str], int]:
 
 def post_file(client, lecture_id: int, path: Path, token: str, name: str | None = None):
     data = {"file": (io.BytesIO(Path(path).read_bytes()), name or Path(path).name)}
-    return client.post(f"/api/v1/lectures/{lecture_id}/courseware", data=data,
-                       headers=bearer(token), content_type="multipart/form-data")  # fmt: skip
+    return client.post(
+        f"/api/v1/lectures/{lecture_id}/courseware",
+        data=data,
+        headers=bearer(token),
+        content_type="multipart/form-data",
+    )
 
 
 def refused(app, client, lecture, speaker, path: Path, name: str | None = None):
@@ -79,8 +83,9 @@ def test_upload_rejects_a_pdf_named_pptx(app, client, tmp_path, lecture, speaker
 @pytest.mark.parametrize(
     "builder, code", [(pf.theme_file, "theme"), (pf.docx_file, "not_presentation")]
 )
-def test_upload_rejects_themes_and_word_files(app, client, tmp_path, lecture, speaker, builder,
-                                              code):  # fmt: skip
+def test_upload_rejects_themes_and_word_files(
+    app, client, tmp_path, lecture, speaker, builder, code
+):
     path = builder(tmp_path / "file.pptx")
     assert refused(app, client, lecture, speaker, path)[:2] == (415, code)
 
@@ -103,8 +108,9 @@ def test_upload_rejects_a_truncated_zip(app, client, tmp_path, lecture, speaker,
     assert refused(app, client, lecture, speaker, path)[:2] == (422, "corrupt_zip")
 
 
-def test_member_path_escaping_the_package_is_never_used(app, client, tmp_path, lecture, speaker,
-                                                        source):  # fmt: skip
+def test_member_path_escaping_the_package_is_never_used(
+    app, client, tmp_path, lecture, speaker, source
+):
     path = pf.with_member(tmp_path / "slip.pptx", source, "../../x", b"owned")
     response = post_file(client, lecture.id, path, make_token(speaker))
     assert response.status_code == 201
@@ -113,8 +119,9 @@ def test_member_path_escaping_the_package_is_never_used(app, client, tmp_path, l
     assert [p.name for p in root.rglob("x")] == []
 
 
-def test_xml_external_entity_is_refused_and_never_echoed(app, client, tmp_path, lecture, speaker,
-                                                         source):  # fmt: skip
+def test_xml_external_entity_is_refused_and_never_echoed(
+    app, client, tmp_path, lecture, speaker, source
+):
     for encoding in ("utf-8", "utf-16"):
         path = pf.xxe_deck(tmp_path / f"xxe-{encoding}.pptx", source, encoding)
         status, code, message = refused(app, client, lecture, speaker, path)
@@ -165,8 +172,9 @@ def test_file_over_the_size_limit_is_refused_by_the_spool(app, client, tmp_path,
     assert list((Path(app.config["FILES_DIR"]) / "tmp").iterdir()) == []
 
 
-def test_body_over_max_content_length_is_a_chinese_json_413(app, client, tmp_path, lecture,
-                                                            speaker):  # fmt: skip
+def test_body_over_max_content_length_is_a_chinese_json_413(
+    app, client, tmp_path, lecture, speaker
+):
     app.config["MAX_CONTENT_LENGTH"] = 10_000
     path = deck_file(
         tmp_path / "big.pptx", count=3, extra_members={"ppt/media/pad.bin": os.urandom(30_000)}
@@ -178,8 +186,12 @@ def test_body_over_max_content_length_is_a_chinese_json_413(app, client, tmp_pat
 
 def test_upload_without_a_file_field_is_400(app, client, lecture, speaker):
     before = snapshot(app)
-    response = client.post(f"/api/v1/lectures/{lecture.id}/courseware", data={"other": "x"},
-                           headers=bearer(make_token(speaker)), content_type="multipart/form-data")  # fmt: skip
+    response = client.post(
+        f"/api/v1/lectures/{lecture.id}/courseware",
+        data={"other": "x"},
+        headers=bearer(make_token(speaker)),
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "no_file"
     assert snapshot(app) == before

@@ -14,9 +14,13 @@ def test_search_highlights_the_words_and_opens_the_slide(live_app, live_server, 
         admin = make_user("boss", "孔锐", roles=["admin"])
         make_user("member1", "干部甲")
         lecture_id = talk_with_deck(
-            tmp_path, admin, ["开场", "产业发展", "全面推进乡村振兴战略"], title="乡村振兴政策解读",
-            speaker=admin, day=dt.date(2024, 3, 4),
-        ).id  # fmt: skip
+            tmp_path,
+            admin,
+            ["开场", "产业发展", "全面推进乡村振兴战略"],
+            title="乡村振兴政策解读",
+            speaker=admin,
+            day=dt.date(2024, 3, 4),
+        ).id
     login(page, live_server.url, "member1")
     page.wait_for_selector("text=干部甲，您好")
     page.goto(f"{live_server.url}/search")

@@ -11,8 +11,14 @@ PASSWORD = "password123"
 _seq = itertools.count(1)
 
 
-def make_user(login: str | None = None, name: str | None = None, roles=(), department: str | None = "党政办",
-              password: str = PASSWORD, active: bool = True):  # fmt: skip
+def make_user(
+    login: str | None = None,
+    name: str | None = None,
+    roles=(),
+    department: str | None = "党政办",
+    password: str = PASSWORD,
+    active: bool = True,
+):
     n = next(_seq)
     dept = auth_services.department_by_name(department) if department else None
     user, _ = auth_services.create_user(

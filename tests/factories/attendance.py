@@ -28,8 +28,9 @@ def make_leader(kind: str = KIND_LECTURE, login: str | None = None):
     return user
 
 
-def make_session(starts_at: dt.datetime = T0, kind: str = KIND_LECTURE,
-                 title: str = "测试场次") -> Session:  # fmt: skip
+def make_session(
+    starts_at: dt.datetime = T0, kind: str = KIND_LECTURE, title: str = "测试场次"
+) -> Session:
     return schedule_services.add_extra_session(
         series_of(kind), starts_at.date(), starts_at.time(), title
     )
@@ -46,8 +47,13 @@ def sign_in(session: Session, user, at: dt.datetime | None = None):
     return signin.check_in(session, user, signin.make_token(session, at), now=at)
 
 
-def ask_leave(user, session: Session, at: dt.datetime | None = None, leave_type: str = "事假",
-              reason: str = "到县里开会"):  # fmt: skip
+def ask_leave(
+    user,
+    session: Session,
+    at: dt.datetime | None = None,
+    leave_type: str = "事假",
+    reason: str = "到县里开会",
+):
     at = at or session.starts_at - dt.timedelta(days=2)
     return leave.request_leave(user, session.series, leave_type, reason, session=session, now=at)
 
@@ -58,12 +64,26 @@ def approved_leave(user, session: Session, leader):
 
 
 def exempt(user, inspector, date_from: dt.date, date_to: dt.date, scan: bytes | None = None):
-    return exemptions.file_exemption(user, series_of(KIND_TRAINING), date_from, date_to, "腰伤，县医院诊断",
-                                     inspector, scan=io.BytesIO(scan) if scan else None,
-                                     scan_name="病历.png" if scan else "")  # fmt: skip
+    return exemptions.file_exemption(
+        user,
+        series_of(KIND_TRAINING),
+        date_from,
+        date_to,
+        "腰伤，县医院诊断",
+        inspector,
+        scan=io.BytesIO(scan) if scan else None,
+        scan_name="病历.png" if scan else "",
+    )
 
 
-def correct(session: Session, user, status: str, by, reason: str = "现场点名确认到场",
-            late_minutes: int = 0, at: dt.datetime | None = None):  # fmt: skip
+def correct(
+    session: Session,
+    user,
+    status: str,
+    by,
+    reason: str = "现场点名确认到场",
+    late_minutes: int = 0,
+    at: dt.datetime | None = None,
+):
     at = at or session.starts_at + dt.timedelta(days=1)
     return rollcall.correct(session, user, status, late_minutes, reason, by, now=at)

@@ -16,16 +16,26 @@ from lecturehub.schedule.models import Session
 from tests.pptx_factory import SlideSpec, build_deck
 
 
-def make_lecture(speaker=None, title: str = "乡村振兴政策解读", starts_at: dt.datetime | None = None,
-                 deadline: dt.datetime | None = None):  # fmt: skip
+def make_lecture(
+    speaker=None,
+    title: str = "乡村振兴政策解读",
+    starts_at: dt.datetime | None = None,
+    deadline: dt.datetime | None = None,
+):
     """A talk on its own lecture session (one-off, so any date works), via the schedule's
     service. Default: an evening a few days from now, one day after the last session made."""
     series = schedule_services.lecture_series()
     if starts_at is None:
         taken = db.session.scalar(select(func.count(Session.id)))
         starts_at = dt.datetime.combine(now().date() + dt.timedelta(days=3 + taken), dt.time(19))
-    session = Session(series=series, date=starts_at.date(), starts_at=starts_at,
-                      duration_minutes=60, venue=series.venue, is_extra=True)  # fmt: skip
+    session = Session(
+        series=series,
+        date=starts_at.date(),
+        starts_at=starts_at,
+        duration_minutes=60,
+        venue=series.venue,
+        is_extra=True,
+    )
     db.session.add(session)
     db.session.flush()
     changes = {"title": title, "speaker": speaker, "category": "业务知识讲解"}

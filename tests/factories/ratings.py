@@ -28,13 +28,22 @@ SIX = [
 ]
 
 
-def make_talk(starts_at: dt.datetime, speaker=None, title: str = "乡村振兴政策解读",
-              department: str | None = "文化站", deadline: dt.datetime | None = None):  # fmt: skip
+def make_talk(
+    starts_at: dt.datetime,
+    speaker=None,
+    title: str = "乡村振兴政策解读",
+    department: str | None = "文化站",
+    deadline: dt.datetime | None = None,
+):
     """A talk on its own one-off lecture session (any date and time), via the schedule."""
     series = schedule_services.lecture_series()
     session = schedule_services.add_extra_session(series, starts_at.date(), starts_at.time(), title)
-    changes = {"speaker": speaker, "title": title, "category": "业务知识讲解",
-               "department": auth_services.department_by_name(department) if department else None}  # fmt: skip
+    changes = {
+        "speaker": speaker,
+        "title": title,
+        "category": "业务知识讲解",
+        "department": auth_services.department_by_name(department) if department else None,
+    }
     if deadline is not None:
         changes["deadline"] = deadline
     return lectures.new_lecture(session, **changes)
@@ -46,8 +55,13 @@ def recent_talk(days_ago: int = 1, **kwargs):
     return make_talk(starts, **kwargs)
 
 
-def attendee(lecture, login: str | None = None, name: str | None = None, late: bool = False,
-             department: str = "党政办"):  # fmt: skip
+def attendee(
+    lecture,
+    login: str | None = None,
+    name: str | None = None,
+    late: bool = False,
+    department: str = "党政办",
+):
     """A new user who signed in at the talk (on time, or 10 minutes late)."""
     n = next(_people)
     user = make_user(login or f"att{n}", name or f"听众{n:03d}", department=department)
@@ -61,8 +75,14 @@ def attendees(lecture, count: int) -> list:
 
 
 def scores(overall=5, useful=5, practical=5, clear=5, timing=5, comment="") -> dict:
-    return {"overall": overall, "useful": useful, "practical": practical, "clear": clear,
-            "timing": timing, "comment": comment}  # fmt: skip
+    return {
+        "overall": overall,
+        "useful": useful,
+        "practical": practical,
+        "clear": clear,
+        "timing": timing,
+        "comment": comment,
+    }
 
 
 def rate(lecture, user, at: dt.datetime | None = None, **kwargs):
@@ -77,7 +97,11 @@ def rate_many(lecture, rows, comments=()) -> list:
     people = []
     for row, comment in zip(rows, comments, strict=False):
         user = attendee(lecture)
-        rate(lecture, user, **dict(zip(("overall", "useful", "practical", "clear", "timing"), row, strict=True)),
-             comment=comment)  # fmt: skip
+        rate(
+            lecture,
+            user,
+            **dict(zip(("overall", "useful", "practical", "clear", "timing"), row, strict=True)),
+            comment=comment,
+        )
         people.append(user)
     return people

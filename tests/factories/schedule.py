@@ -49,10 +49,20 @@ def make_session(day: dt.date | str, kind: str = KIND_LECTURE) -> Session:
     return next(s for s in services.list_sessions(day, day, kind=kind) if not s.is_extra)
 
 
-def make_lecture(day: dt.date | str, speaker=None, department: str | None = "文化站",
-                 title: str = "全民健身与乡村文化振兴", category: str = "业务知识讲解",
-                 abstract: str = "讲 **每周两操** 的开展情况。"):  # fmt: skip
+def make_lecture(
+    day: dt.date | str,
+    speaker=None,
+    department: str | None = "文化站",
+    title: str = "全民健身与乡村文化振兴",
+    category: str = "业务知识讲解",
+    abstract: str = "讲 **每周两操** 的开展情况。",
+):
     session = make_session(day)
-    return lectures.new_lecture(session, speaker=speaker, title=title, category=category,
-                                department=auth_services.department_by_name(department) if department else None,
-                                abstract=abstract)  # fmt: skip
+    return lectures.new_lecture(
+        session,
+        speaker=speaker,
+        title=title,
+        category=category,
+        department=auth_services.department_by_name(department) if department else None,
+        abstract=abstract,
+    )

@@ -18,8 +18,9 @@ _files = itertools.count(1)
 
 def deck(tmp_path: Path, slides: list[str | SlideSpec], hidden=()) -> Path:
     """A .pptx whose slide n has body slides[n-1] (a str) under the title 第n页."""
-    specs = [s if isinstance(s, SlideSpec) else SlideSpec(f"第{n}页", s) for n, s in
-             enumerate(slides, 1)]  # fmt: skip
+    specs = [
+        s if isinstance(s, SlideSpec) else SlideSpec(f"第{n}页", s) for n, s in enumerate(slides, 1)
+    ]
     return build_deck(tmp_path / f"deck{next(_files)}.pptx", specs, hidden=hidden)
 
 
@@ -31,9 +32,18 @@ def upload_deck(lecture, path: Path, by):
     return row
 
 
-def talk_with_deck(tmp_path: Path, by, slides: list[str | SlideSpec], *, title: str = "讲学",
-                   speaker=None, department: str | None = "党政办", category: str = "业务知识讲解",
-                   day: dt.date | None = None, hidden=()):  # fmt: skip
+def talk_with_deck(
+    tmp_path: Path,
+    by,
+    slides: list[str | SlideSpec],
+    *,
+    title: str = "讲学",
+    speaker=None,
+    department: str | None = "党政办",
+    category: str = "业务知识讲解",
+    day: dt.date | None = None,
+    hidden=(),
+):
     """A talk (one-off session at 19:00 on ``day``) with one uploaded and indexed deck."""
     starts_at = dt.datetime.combine(day, dt.time(19)) if day else None
     lecture = make_lecture(speaker, title, starts_at=starts_at)

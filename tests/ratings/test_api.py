@@ -78,8 +78,12 @@ def test_a_comment_over_1000_characters_is_422(app, client):
 def test_a_body_that_is_not_an_object_is_400(app, client):
     talk = recent_talk()
     user = attendee(talk)
-    response = client.post(URL.format(talk.id), data="[1]", content_type="application/json",
-                           headers=bearer(make_token(user)))  # fmt: skip
+    response = client.post(
+        URL.format(talk.id),
+        data="[1]",
+        content_type="application/json",
+        headers=bearer(make_token(user)),
+    )
     assert (response.status_code, response.get_json()["error"]["code"]) == (400, "bad_json")
 
 

@@ -68,8 +68,11 @@ def test_someone_who_did_not_sign_in_may_not_rate(app):
 def test_an_absent_record_is_not_a_sign_in(app):
     talk = make_talk(T0)
     user = make_user()
-    db.session.add(AttendanceRecord(session_id=talk.session_id, user_id=user.id, status="absent",
-                                    method="roll_call"))  # fmt: skip
+    db.session.add(
+        AttendanceRecord(
+            session_id=talk.session_id, user_id=user.id, status="absent", method="roll_call"
+        )
+    )
     db.session.commit()
     assert _refused(lambda: services.rate(talk, user, scores(), now=END)).code == "not_attended"
 
@@ -111,10 +114,16 @@ def test_without_the_attendance_provider_nobody_may_rate(app):
 
 @pytest.mark.parametrize(
     ("field", "value", "code"),
-    [("overall", 0, "bad_score"), ("useful", 6, "bad_score"), ("clear", None, "missing_score"),
-     ("timing", "五", "bad_score"), ("practical", True, "bad_score"), ("overall", 4.5, "bad_score"),
-     ("useful", "", "missing_score")],
-)  # fmt: skip
+    [
+        ("overall", 0, "bad_score"),
+        ("useful", 6, "bad_score"),
+        ("clear", None, "missing_score"),
+        ("timing", "五", "bad_score"),
+        ("practical", True, "bad_score"),
+        ("overall", 4.5, "bad_score"),
+        ("useful", "", "missing_score"),
+    ],
+)
 def test_a_score_out_of_range_or_missing_is_refused(app, field, value, code):
     talk = make_talk(T0)
     user = attendee(talk)

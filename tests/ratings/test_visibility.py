@@ -24,10 +24,17 @@ def test_below_the_minimum_count_the_summary_shows_only_counts(app):
     assert (summary.count, summary.signed_in, summary.visible) == (4, 4, False)
     assert summary.shortfall_text == SHORTFALL_4
     assert summary.as_dict() == {
-        "lecture_id": talk.id, "count": 4, "signed_in": 4, "response_rate": 1.0, "visible": False,
-        "min_count": 5, "overall": None, "dimensions": None, "satisfaction_rate": None,
+        "lecture_id": talk.id,
+        "count": 4,
+        "signed_in": 4,
+        "response_rate": 1.0,
+        "visible": False,
+        "min_count": 5,
+        "overall": None,
+        "dimensions": None,
+        "satisfaction_rate": None,
         "comments": None,
-    }  # fmt: skip
+    }
 
 
 def test_from_the_minimum_count_the_summary_shows_means_and_distributions(app):

@@ -35,7 +35,12 @@ def quarter_data(app, tmp_path):
     rate_many(c, [(5, 5, 5, 5, 4)] * 5)
     admin = make_user("cw_admin", roles=["admin"])
     upload(a, deck_file(tmp_path / "a.pptx", count=5), admin, when=dt.datetime(2026, 10, 9, 9))
-    upload(c, deck_file(tmp_path / "c.pptx", count=1, chars_per_note=180 * 65), admin,
-           when=dt.datetime(2026, 11, 1, 9))  # fmt: skip
-    return SimpleNamespace(a=a, b=b, c=c, s=s, speaker=speaker, raters_a=raters_a,
-                           extra_a=extra_a, admin=admin)  # fmt: skip
+    upload(
+        c,
+        deck_file(tmp_path / "c.pptx", count=1, chars_per_note=180 * 65),
+        admin,
+        when=dt.datetime(2026, 11, 1, 9),
+    )
+    return SimpleNamespace(
+        a=a, b=b, c=c, s=s, speaker=speaker, raters_a=raters_a, extra_a=extra_a, admin=admin
+    )

@@ -45,13 +45,72 @@ def test_monthly_workbook_has_title_period_header_rows_and_totals(quarter_data, 
         == "统计期间：2026年10月1日至2026年10月31日　　本月满意率（满意+非常满意）：66.7%"
     )
     assert _values(ws, 4) == exports.TALK_HEADERS
-    assert _values(ws, 5) == [1, "2026-10-12", "全民健身与乡村文化振兴", "讲课人甲", "文化站", 8, 6, "75.0%",
-                              3.83, 4.0, 4.5, 3.0, 4.17, "66.7%", 2, 2, 1, 1, 0, None]  # fmt: skip
-    assert _values(ws, 6) == [2, "2026-10-14", "非遗保护与传统文化传承", None, "文化站", 3, 3, "100.0%",
-                              None, None, None, None, None, None, None, None, None, None, None,
-                              "评价不足 5 人，不计分"]  # fmt: skip
-    assert _values(ws, 7) == ["合计", None, "2 场", None, None, 11, 9, "81.8%", 3.83, 4.0, 4.5, 3.0, 4.17,
-                              "66.7%", 2, 2, 1, 1, 0, "计分讲学 1 场"]  # fmt: skip
+    assert _values(ws, 5) == [
+        1,
+        "2026-10-12",
+        "全民健身与乡村文化振兴",
+        "讲课人甲",
+        "文化站",
+        8,
+        6,
+        "75.0%",
+        3.83,
+        4.0,
+        4.5,
+        3.0,
+        4.17,
+        "66.7%",
+        2,
+        2,
+        1,
+        1,
+        0,
+        None,
+    ]
+    assert _values(ws, 6) == [
+        2,
+        "2026-10-14",
+        "非遗保护与传统文化传承",
+        None,
+        "文化站",
+        3,
+        3,
+        "100.0%",
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        "评价不足 5 人，不计分",
+    ]
+    assert _values(ws, 7) == [
+        "合计",
+        None,
+        "2 场",
+        None,
+        None,
+        11,
+        9,
+        "81.8%",
+        3.83,
+        4.0,
+        4.5,
+        3.0,
+        4.17,
+        "66.7%",
+        2,
+        2,
+        1,
+        1,
+        0,
+        "计分讲学 1 场",
+    ]
     assert ws.max_row == 7
     assert (ws.column_dimensions["C"].width, ws.column_dimensions["T"].width) == (32, 22)
 
@@ -76,9 +135,10 @@ def test_quarterly_workbook_ranks_compares_and_totals(quarter_data, client, auth
     ranking = wb["讲学排名"]
     assert ranking["A1"].value == "关庙乡“我的业务我来讲”小结评估（2026年第四季度）"
     assert [_values(ranking, r)[0:3] for r in (5, 6, 7)] == [
-        [1, "2026-11-02", "乡镇财政资金管理规定"], [2, "2026-10-12", "全民健身与乡村文化振兴"],
+        [1, "2026-11-02", "乡镇财政资金管理规定"],
+        [2, "2026-10-12", "全民健身与乡村文化振兴"],
         ["—", "2026-10-14", "非遗保护与传统文化传承"],
-    ]  # fmt: skip
+    ]
     assert (_values(ranking, 5)[-1], _values(ranking, 7)[-1]) == (
         "经验做法",
         "评价不足 5 人，不计分",

@@ -14,8 +14,9 @@ Q4 = services.quarter(2026, 4)
 def test_talks_are_ranked_by_overall_mean_and_those_below_the_minimum_listed_apart(quarter_data):
     report = quarterly.quarterly(Q4, now=NOW)
     assert [(s.lecture.title, s.aggregate.overall.mean) for s in report.ranked] == [
-        ("乡镇财政资金管理规定", 5.0), ("全民健身与乡村文化振兴", 3.83),
-    ]  # fmt: skip
+        ("乡镇财政资金管理规定", 5.0),
+        ("全民健身与乡村文化振兴", 3.83),
+    ]
     assert [s.lecture.title for s in report.unranked] == ["非遗保护与传统文化传承"]
 
 
@@ -26,10 +27,13 @@ def test_the_best_talks_are_flagged_for_publicity(quarter_data):
 
 def test_departments_compare_talks_means_courseware_and_timing(quarter_data):
     rows = quarterly.quarterly(Q4, now=NOW).departments
-    assert [(r.name, len(r.talks), r.total.overall.mean, r.courseware_on_time, r.within_hour) for r in rows] == [
+    assert [
+        (r.name, len(r.talks), r.total.overall.mean, r.courseware_on_time, r.within_hour)
+        for r in rows
+    ] == [
         ("财政所", 1, 5.0, 0, 0),
         ("文化站", 2, 3.83, 1, 1),
-    ]  # fmt: skip
+    ]
 
 
 def test_the_lowest_dimension_of_the_quarter_is_flagged(quarter_data):
@@ -42,8 +46,9 @@ def test_every_dimension_below_3_5_is_flagged_too(app):
     total = aggregate([{"overall": 3, "useful": 3, "practical": 4, "clear": 2, "timing": 5}] * 2)
     flags = quarterly.improve_flags(total)
     assert [(f.label, f.reasons) for f in flags] == [
-        ("讲解清晰", ("本季度最低", "低于 3.5 分")), ("内容实用", ("低于 3.5 分",)),
-    ]  # fmt: skip
+        ("讲解清晰", ("本季度最低", "低于 3.5 分")),
+        ("内容实用", ("低于 3.5 分",)),
+    ]
 
 
 def test_without_a_talk_at_4_5_the_top_tenth_is_flagged(app):

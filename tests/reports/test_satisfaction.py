@@ -19,7 +19,11 @@ def test_month_figures_pool_only_talks_at_the_minimum_count(quarter_data):
         "非遗保护与传统文化传承",
     ]
     assert report.summary_dict() == {
-        "talks": 2, "talks_rated": 1, "ratings": 9, "signed_in": 11, "response_rate": 0.8182,
+        "talks": 2,
+        "talks_rated": 1,
+        "ratings": 9,
+        "signed_in": 11,
+        "response_rate": 0.8182,
         "satisfaction_rate": 0.6667,
         "overall": {"mean": 3.83, "distribution": {"1": 0, "2": 1, "3": 1, "4": 2, "5": 2}},
         "dimensions": {
@@ -28,7 +32,7 @@ def test_month_figures_pool_only_talks_at_the_minimum_count(quarter_data):
             "clear": {"mean": 3.0, "distribution": {"1": 0, "2": 1, "3": 4, "4": 1, "5": 0}},
             "timing": {"mean": 4.17, "distribution": {"1": 0, "2": 0, "3": 0, "4": 5, "5": 1}},
         },
-    }  # fmt: skip
+    }
 
 
 def test_each_talk_has_its_response_rate_and_a_talk_below_the_minimum_only_counts(quarter_data):
@@ -37,15 +41,26 @@ def test_each_talk_has_its_response_rate_and_a_talk_below_the_minimum_only_count
     assert a.aggregate.satisfaction_rate == 0.6667
     assert sorted(a.comments) == ["PPT 字太多，建议精简", "案例很贴近我们乡的实际"]
     assert (b.count, b.signed_in, b.response_rate, b.visible, b.aggregate, b.comments) == (
-        3, 3, 1.0, False, None, [],
-    )  # fmt: skip
+        3,
+        3,
+        1.0,
+        False,
+        None,
+        [],
+    )
 
 
 def test_trend_covers_the_six_previous_months_then_this_one(quarter_data):
     trend = satisfaction.monthly(OCTOBER, now=NOW).trend
     assert [p.period.key for p in trend] == [
-        "2026-04", "2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10",
-    ]  # fmt: skip
+        "2026-04",
+        "2026-05",
+        "2026-06",
+        "2026-07",
+        "2026-08",
+        "2026-09",
+        "2026-10",
+    ]
     assert [(p.ratings, p.satisfaction_rate, p.mean) for p in trend[-2:]] == [
         (5, 1.0, 5.0),
         (9, 0.6667, 3.83),

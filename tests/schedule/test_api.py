@@ -9,8 +9,14 @@ from lecturehub.schedule.models import Lecture, Session
 from tests.factories import bearer, make_token, make_user
 from tests.factories.schedule import generate, make_lecture
 
-TALK = {"date": "2026-12-07", "title": "高标准农田建设政策解读", "speaker": "speaker",
-        "department": "农业农村服务中心", "category": "最新政策和文件解读", "abstract": "**要点**"}  # fmt: skip
+TALK = {
+    "date": "2026-12-07",
+    "title": "高标准农田建设政策解读",
+    "speaker": "speaker",
+    "department": "农业农村服务中心",
+    "category": "最新政策和文件解读",
+    "abstract": "**要点**",
+}
 
 
 def _admin():
@@ -26,14 +32,23 @@ def test_sessions_list_has_the_documented_fields(client, db):
     assert response.status_code == 200
     first, second = response.get_json()["sessions"]
     assert first == {
-        "id": first["id"], "series": {"id": 1, "name": "每周两课"},
-        "start": "2026-12-07T19:00:00+08:00", "end": "2026-12-07T20:00:00+08:00",
-        "venue": "乡文化乐园", "status": "scheduled", "title": None, "change_reason": None,
-        "lecture": {"id": first["lecture"]["id"], "title": "全民健身与乡村文化振兴",
-                    "speaker": {"id": speaker.id, "login": "speaker", "name": "张讲"},
-                    "department": "文化站", "category": "业务知识讲解",
-                    "deadline": "2026-12-05T18:00:00+08:00"},
-    }  # fmt: skip
+        "id": first["id"],
+        "series": {"id": 1, "name": "每周两课"},
+        "start": "2026-12-07T19:00:00+08:00",
+        "end": "2026-12-07T20:00:00+08:00",
+        "venue": "乡文化乐园",
+        "status": "scheduled",
+        "title": None,
+        "change_reason": None,
+        "lecture": {
+            "id": first["lecture"]["id"],
+            "title": "全民健身与乡村文化振兴",
+            "speaker": {"id": speaker.id, "login": "speaker", "name": "张讲"},
+            "department": "文化站",
+            "category": "业务知识讲解",
+            "deadline": "2026-12-05T18:00:00+08:00",
+        },
+    }
     assert (second["start"], second["lecture"]) == ("2026-12-08T06:30:00+08:00", None)
 
 
@@ -61,8 +76,12 @@ def test_admin_posts_a_talk_on_a_date_without_a_session(client, db):
     assert response.status_code == 201
     body = response.get_json()
     lecture = db.session.get(Lecture, body["id"])
-    assert body == {"id": lecture.id, "session_id": lecture.session_id,
-                    "starts_at": "2026-12-07T19:00:00+08:00", "deadline": "2026-12-05T18:00:00+08:00"}  # fmt: skip
+    assert body == {
+        "id": lecture.id,
+        "session_id": lecture.session_id,
+        "starts_at": "2026-12-07T19:00:00+08:00",
+        "deadline": "2026-12-05T18:00:00+08:00",
+    }
     assert (lecture.session.is_extra, lecture.speaker.login, lecture.abstract_md) == (
         False,
         "speaker",
@@ -125,8 +144,11 @@ def test_member_reads_a_talk_and_admin_patches_it(client, db):
     )
     refused = client.patch(f"/api/v1/lectures/{lecture.id}", json={"title": "x"}, headers=member)
     assert refused.status_code == 403
-    patched = client.patch(f"/api/v1/lectures/{lecture.id}", headers=_admin(),
-                           json={"title": "新题目", "deadline": "2026-12-04T12:00:00+08:00"})  # fmt: skip
+    patched = client.patch(
+        f"/api/v1/lectures/{lecture.id}",
+        headers=_admin(),
+        json={"title": "新题目", "deadline": "2026-12-04T12:00:00+08:00"},
+    )
     assert patched.status_code == 200
     assert (patched.get_json()["title"], patched.get_json()["deadline"]) == (
         "新题目",
@@ -136,8 +158,11 @@ def test_member_reads_a_talk_and_admin_patches_it(client, db):
 
 def test_patch_refuses_a_deadline_after_the_talk(client, db):
     lecture = make_lecture("2026-12-07")
-    response = client.patch(f"/api/v1/lectures/{lecture.id}", headers=_admin(),
-                            json={"title": "改了", "deadline": "2026-12-07T21:00:00+08:00"})  # fmt: skip
+    response = client.patch(
+        f"/api/v1/lectures/{lecture.id}",
+        headers=_admin(),
+        json={"title": "改了", "deadline": "2026-12-07T21:00:00+08:00"},
+    )
     assert response.status_code == 422
     assert response.get_json()["error"]["message"] == "课件截止时间不能晚于讲学开始时间。"
     db.session.expire_all()

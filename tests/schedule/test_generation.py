@@ -22,17 +22,25 @@ def _starts(kind: str, start: str, end: str) -> list[dt.datetime]:
 def test_national_day_week_has_no_sessions_and_lectures_are_on_mon_and_wed(db):
     result = generate("2026-09-28", "2026-10-12")
     assert _starts("lecture", "2026-09-28", "2026-10-12") == [
-        dt.datetime(2026, 9, 28, 19, 0), dt.datetime(2026, 9, 30, 19, 0), dt.datetime(2026, 10, 12, 19, 0)]  # fmt: skip
+        dt.datetime(2026, 9, 28, 19, 0),
+        dt.datetime(2026, 9, 30, 19, 0),
+        dt.datetime(2026, 10, 12, 19, 0),
+    ]
     assert [(s.date.isoformat(), s.reason) for s in result.skipped] == [
-        ("2026-10-01", "法定节假日（国庆节）"), ("2026-10-05", "法定节假日（国庆节）"),
-        ("2026-10-06", "法定节假日（国庆节）"), ("2026-10-07", "法定节假日（国庆节）")]  # fmt: skip
+        ("2026-10-01", "法定节假日（国庆节）"),
+        ("2026-10-05", "法定节假日（国庆节）"),
+        ("2026-10-06", "法定节假日（国庆节）"),
+        ("2026-10-07", "法定节假日（国庆节）"),
+    ]
     assert result.warnings == []
 
 
 def test_training_starts_at_six_in_summer_and_half_past_six_in_winter(db):
     generate("2026-09-28", "2026-10-12")
     assert _starts("training", "2026-09-28", "2026-10-12") == [
-        dt.datetime(2026, 9, 29, 6, 0), dt.datetime(2026, 10, 8, 6, 30)]  # fmt: skip
+        dt.datetime(2026, 9, 29, 6, 0),
+        dt.datetime(2026, 10, 8, 6, 30),
+    ]
 
 
 def test_venues_and_durations_come_from_the_series(db):
@@ -53,8 +61,14 @@ def test_second_generation_creates_nothing(db):
 
 def test_generation_does_not_recreate_a_moved_session_nor_delete_a_talk(db):
     lecture = make_lecture("2026-12-07")
-    services.move_session(lecture.session, dt.date(2026, 12, 8), dt.time(19, 0), "", "会议冲突",
-                          now=dt.datetime(2026, 11, 1))  # fmt: skip
+    services.move_session(
+        lecture.session,
+        dt.date(2026, 12, 8),
+        dt.time(19, 0),
+        "",
+        "会议冲突",
+        now=dt.datetime(2026, 11, 1),
+    )
     result = generate("2026-12-07", "2026-12-09", "lecture")
     assert [s.date for s in result.created] == [dt.date(2026, 12, 9)]
     assert db.session.query(Session).count() == 2
@@ -77,7 +91,9 @@ def test_unknown_year_is_generated_with_a_warning(db):
 def test_holiday_names_are_translated(db):
     result = generate("2026-02-16", "2026-02-18", "lecture")
     assert [(s.date.isoformat(), s.reason) for s in result.skipped] == [
-        ("2026-02-16", "法定节假日（春节）"), ("2026-02-18", "法定节假日（春节）")]  # fmt: skip
+        ("2026-02-16", "法定节假日（春节）"),
+        ("2026-02-18", "法定节假日（春节）"),
+    ]
 
 
 def test_reversed_range_is_refused_and_creates_nothing(db):
@@ -95,8 +111,18 @@ def test_range_longer_than_two_years_is_refused(db):
 
 
 def test_cli_prints_created_and_skipped(runner, db):
-    result = runner.invoke(args=["schedule", "generate", "--from", "2026-09-28", "--to", "2026-10-12",
-                                 "--series", str(lecture_series().id)])  # fmt: skip
+    result = runner.invoke(
+        args=[
+            "schedule",
+            "generate",
+            "--from",
+            "2026-09-28",
+            "--to",
+            "2026-10-12",
+            "--series",
+            str(lecture_series().id),
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert "新建  2026年9月28日（周一） 19:00  每周两课  乡文化乐园" in result.output
     assert "跳过  2026-10-05  每周两课  法定节假日（国庆节）" in result.output

@@ -38,8 +38,9 @@ def test_fewest_talks_this_year_go_first_then_longest_waiting(db):
     make_lecture("2026-03-04", department="纪委")
     make_lecture("2026-03-09", department="文化站")
     generate("2026-09-07", "2026-09-16", "lecture")
-    proposals = rotation.propose_rotation(_departments(["文化站", "纪委", "财政所"]),
-                                          dt.date(2026, 9, 7), dt.date(2026, 9, 16))  # fmt: skip
+    proposals = rotation.propose_rotation(
+        _departments(["文化站", "纪委", "财政所"]), dt.date(2026, 9, 7), dt.date(2026, 9, 16)
+    )
     assert [p.department.name for p in proposals] == ["财政所", "纪委", "财政所", "文化站"]
 
 
@@ -54,7 +55,8 @@ def test_confirm_creates_talks_with_department_and_no_speaker(db):
     created = rotation.confirm_rotation(chosen)
     assert [(t.department.name, t.speaker, t.title, t.deadline) for t in created] == [
         ("财政所", None, "", dt.datetime(2026, 12, 5, 18, 0)),
-        (proposals[1].department.name, None, "", dt.datetime(2026, 12, 7, 18, 0))]  # fmt: skip
+        (proposals[1].department.name, None, "", dt.datetime(2026, 12, 7, 18, 0)),
+    ]
     assert (
         rotation.propose_rotation(_departments(), dt.date(2026, 12, 7), dt.date(2026, 12, 9)) == []
     )

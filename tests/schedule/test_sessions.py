@@ -16,8 +16,14 @@ BEFORE = dt.datetime(2026, 11, 1, 9, 0)
 
 def test_moved_session_keeps_its_talk_and_its_deadline_follows(db):
     lecture = make_lecture("2026-12-07")
-    session = services.move_session(lecture.session, dt.date(2026, 12, 8), dt.time(19, 30),
-                                    "乡政府会议室", "与县里会议冲突", now=BEFORE)  # fmt: skip
+    session = services.move_session(
+        lecture.session,
+        dt.date(2026, 12, 8),
+        dt.time(19, 30),
+        "乡政府会议室",
+        "与县里会议冲突",
+        now=BEFORE,
+    )
     db.session.expire_all()
     assert session.lecture.id == lecture.id
     assert (session.starts_at, session.venue, session.display_status) == (
@@ -42,8 +48,9 @@ def test_moving_onto_another_session_of_the_same_series_is_refused(db):
 def test_moving_onto_a_holiday_is_refused(db):
     session = make_session("2026-09-30")
     with pytest.raises(ServiceError) as refused:
-        services.move_session(session, dt.date(2026, 10, 2), dt.time(19, 0), "", "调整",
-                              now=dt.datetime(2026, 9, 1))  # fmt: skip
+        services.move_session(
+            session, dt.date(2026, 10, 2), dt.time(19, 0), "", "调整", now=dt.datetime(2026, 9, 1)
+        )
     assert refused.value.message == "2026-10-02 是法定节假日（国庆节），不安排活动。"
     db.session.expire_all()
     assert session.date == dt.date(2026, 9, 30)
@@ -75,8 +82,14 @@ def test_a_past_session_cannot_be_cancelled(db):
 
 
 def test_extra_session_has_its_own_title(db):
-    extra = services.add_extra_session(training_series(), dt.date(2026, 12, 12), dt.time(8, 30),
-                                       "双拥运动会", "乡中心学校操场", 180)  # fmt: skip
+    extra = services.add_extra_session(
+        training_series(),
+        dt.date(2026, 12, 12),
+        dt.time(8, 30),
+        "双拥运动会",
+        "乡中心学校操场",
+        180,
+    )
     assert (extra.label, extra.is_extra, extra.ends_at) == (
         "双拥运动会",
         True,

@@ -90,8 +90,10 @@ def test_department_head_edits_the_talk_and_others_get_403(client, auth, db):
     assert client.get(f"/lectures/{lecture.id}/edit").status_code == 403
     auth.logout()
     auth.login("head")
-    response = auth.post(f"/lectures/{lecture.id}/edit", {"speaker": speaker.id, "title": "全民健身",
-                                                           "category": "业务知识讲解", "abstract": ""})  # fmt: skip
+    response = auth.post(
+        f"/lectures/{lecture.id}/edit",
+        {"speaker": speaker.id, "title": "全民健身", "category": "业务知识讲解", "abstract": ""},
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert (lecture.speaker.login, lecture.title) == ("speaker", "全民健身")
@@ -100,9 +102,17 @@ def test_department_head_edits_the_talk_and_others_get_403(client, auth, db):
 def test_edit_form_refuses_a_deadline_after_the_talk(client, auth, db):
     lecture = make_lecture("2026-12-07")
     _admin(auth)
-    response = auth.post(f"/lectures/{lecture.id}/edit", {
-        "speaker": 0, "department": lecture.department_id, "title": "x", "category": "政治理论",
-        "abstract": "", "deadline": "2026-12-08T18:00"})  # fmt: skip
+    response = auth.post(
+        f"/lectures/{lecture.id}/edit",
+        {
+            "speaker": 0,
+            "department": lecture.department_id,
+            "title": "x",
+            "category": "政治理论",
+            "abstract": "",
+            "deadline": "2026-12-08T18:00",
+        },
+    )
     assert response.status_code == 422
     assert "课件截止时间不能晚于讲学开始时间。" in response.get_data(as_text=True)
     db.session.expire_all()
@@ -137,12 +147,15 @@ def test_rotation_pages_propose_and_confirm(client, auth, db):
     generate("2026-12-07", "2026-12-09", "lecture")
     _admin(auth)
     ids = [auth_services.department_by_name(n).id for n in ("纪委", "财政所")]
-    page = auth.post("/admin/schedule/rotation", {"start": "2026-12-07", "end": "2026-12-09",
-                                                  "departments": ids}).get_data(as_text=True)  # fmt: skip
+    page = auth.post(
+        "/admin/schedule/rotation", {"start": "2026-12-07", "end": "2026-12-09", "departments": ids}
+    ).get_data(as_text=True)
     assert "轮讲方案（2 场）" in page
     sessions = services.list_sessions(dt.date(2026, 12, 7), dt.date(2026, 12, 9))
-    response = auth.post("/admin/schedule/rotation/confirm",
-                         {f"dept-{sessions[0].id}": ids[1], f"dept-{sessions[1].id}": "0"})  # fmt: skip
+    response = auth.post(
+        "/admin/schedule/rotation/confirm",
+        {f"dept-{sessions[0].id}": ids[1], f"dept-{sessions[1].id}": "0"},
+    )
     assert response.status_code == 302
     assert [(lec.session_id, lec.department.name) for lec in db.session.query(Lecture)] == [
         (sessions[0].id, "财政所")
@@ -153,8 +166,10 @@ def test_move_page_refuses_a_clash_with_the_same_series(client, auth, db):
     generate("2026-12-07", "2026-12-09", "lecture")
     monday = make_session("2026-12-07")
     _admin(auth)
-    response = auth.post(f"/sessions/{monday.id}/move", {"date": "2026-12-09", "time": "15:00",
-                                                          "venue": "", "reason": "调整"})  # fmt: skip
+    response = auth.post(
+        f"/sessions/{monday.id}/move",
+        {"date": "2026-12-09", "time": "15:00", "venue": "", "reason": "调整"},
+    )
     assert response.status_code == 422
     assert "不能调整到同一天" in response.get_data(as_text=True)
 
@@ -175,10 +190,21 @@ def test_dashboard_highlights_talks_without_speaker_within_a_week(client, auth, 
 def test_series_settings_page_saves_and_updates_future_sessions(client, auth, db):
     session = make_session(upcoming_weekday(1), kind="training")
     _admin(auth)
-    response = auth.post("/admin/schedule/series/2", {
-        "weekdays": [1, 3], "start_time": "07:00", "summer_start_time": "06:00", "summer_from": "05-01",
-        "summer_to": "09-30", "duration_minutes": 30, "venue": "乡政府大院", "leader": 0, "department": 0,
-        "active": "y"})  # fmt: skip
+    response = auth.post(
+        "/admin/schedule/series/2",
+        {
+            "weekdays": [1, 3],
+            "start_time": "07:00",
+            "summer_start_time": "06:00",
+            "summer_from": "05-01",
+            "summer_to": "09-30",
+            "duration_minutes": 30,
+            "venue": "乡政府大院",
+            "leader": 0,
+            "department": 0,
+            "active": "y",
+        },
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert session.venue == "乡政府大院"

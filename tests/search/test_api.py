@@ -17,17 +17,40 @@ def talks(app, tmp_path):
     """Three talks; B has 乡村 and 振兴 on one slide but far apart."""
     admin = make_user("boss", "孔锐", roles=["admin"])
     guo, chen = make_user("guoy", "郭雨"), make_user("chenj", "陈静")
-    a = talk_with_deck(tmp_path, admin, ["全面推进乡村振兴战略", "医保报销流程：先垫付后报销",
-                                         "防汛抗旱应急预案"],
-                       title="乡村振兴政策解读", speaker=admin, department="党政办",
-                       category="最新政策和文件解读", day=dt.date(2024, 3, 4))  # fmt: skip
-    b = talk_with_deck(tmp_path, admin, ["乡村建设要稳步推进，产业发展是基础，人才振兴是关键",
-                                         "全面推行河长制、湖长制", "防汛责任落实到人"],
-                       title="农村工作要点", speaker=guo, department="农业农村服务中心",
-                       category="业务知识讲解", day=dt.date(2024, 5, 6))  # fmt: skip
-    c = talk_with_deck(tmp_path, admin, ["医保政策宣讲", "报销材料清单"], title="党史学习",
-                       speaker=chen, department="组织办", category="党史和红色故事学习",
-                       day=dt.date(2024, 9, 2))  # fmt: skip
+    a = talk_with_deck(
+        tmp_path,
+        admin,
+        ["全面推进乡村振兴战略", "医保报销流程：先垫付后报销", "防汛抗旱应急预案"],
+        title="乡村振兴政策解读",
+        speaker=admin,
+        department="党政办",
+        category="最新政策和文件解读",
+        day=dt.date(2024, 3, 4),
+    )
+    b = talk_with_deck(
+        tmp_path,
+        admin,
+        [
+            "乡村建设要稳步推进，产业发展是基础，人才振兴是关键",
+            "全面推行河长制、湖长制",
+            "防汛责任落实到人",
+        ],
+        title="农村工作要点",
+        speaker=guo,
+        department="农业农村服务中心",
+        category="业务知识讲解",
+        day=dt.date(2024, 5, 6),
+    )
+    c = talk_with_deck(
+        tmp_path,
+        admin,
+        ["医保政策宣讲", "报销材料清单"],
+        title="党史学习",
+        speaker=chen,
+        department="组织办",
+        category="党史和红色故事学习",
+        day=dt.date(2024, 9, 2),
+    )
     return {"token": make_token(admin), "a": a.id, "b": b.id, "c": c.id}
 
 
@@ -75,12 +98,19 @@ def test_a_hit_carries_the_talk_and_the_highlighted_snippet(client, talks):
     assert isinstance(hit.pop("score"), float)
     assert (body["total"], body["page"], body["per_page"]) == (1, 1, 20)
     assert hit == {
-        "lecture_id": talks["b"], "lecture_title": "农村工作要点",
-        "courseware_id": hit["courseware_id"], "slide": 2, "slide_title": "第2页",
-        "snippet": "第2页 全面推行<mark>河长制</mark>、湖长制", "date": "2024-05-06",
-        "speaker": "郭雨", "department": "农业农村服务中心", "category": "业务知识讲解",
-        "hidden": False, "url": f"/lectures/{talks['b']}#slide-2",
-    }  # fmt: skip
+        "lecture_id": talks["b"],
+        "lecture_title": "农村工作要点",
+        "courseware_id": hit["courseware_id"],
+        "slide": 2,
+        "slide_title": "第2页",
+        "snippet": "第2页 全面推行<mark>河长制</mark>、湖长制",
+        "date": "2024-05-06",
+        "speaker": "郭雨",
+        "department": "农业农村服务中心",
+        "category": "业务知识讲解",
+        "hidden": False,
+        "url": f"/lectures/{talks['b']}#slide-2",
+    }
 
 
 def test_sort_by_date_lists_the_newest_talk_first(client, talks):

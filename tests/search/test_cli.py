@@ -24,10 +24,17 @@ def admin(app):
 
 @pytest.fixture
 def talks(admin, tmp_path):
-    a = talk_with_deck(tmp_path, admin, ["全面推进乡村振兴战略", "防汛预案"], title="乡村振兴",
-                       speaker=admin, day=dt.date(2024, 3, 4))  # fmt: skip
-    b = talk_with_deck(tmp_path, admin, ["防汛演练", "防汛物资", "低保"], title="防汛工作",
-                       day=dt.date(2024, 5, 6))  # fmt: skip
+    a = talk_with_deck(
+        tmp_path,
+        admin,
+        ["全面推进乡村振兴战略", "防汛预案"],
+        title="乡村振兴",
+        speaker=admin,
+        day=dt.date(2024, 3, 4),
+    )
+    b = talk_with_deck(
+        tmp_path, admin, ["防汛演练", "防汛物资", "低保"], title="防汛工作", day=dt.date(2024, 5, 6)
+    )
     return a, b
 
 
@@ -61,7 +68,7 @@ def test_check_reports_a_missing_deck_and_a_tampered_file(runner, talks):
     assert result.output.splitlines()[:2] == [
         f"[问题] 讲学 #{a.id}「乡村振兴」：当前课件（#{courseware_services.current_version(a).id}）不在索引中",
         f"[问题] 讲学 #{b.id}「防汛工作」 第 1 版课件文件缺失或已损坏（SHA-256 不符）：无法自动修复，请重新上传或从备份恢复",
-    ]  # fmt: skip
+    ]
 
 
 def test_repair_fixes_the_index_but_not_a_damaged_file(runner, talks):
@@ -79,7 +86,9 @@ def test_check_finds_a_renamed_speaker_and_repair_refreshes_the_talk(runner, adm
     auth_services.update_user(admin, name="孔锐锐", roles=["admin"], department=None)
     result = runner.invoke(args=["check"])
     assert (result.exit_code, result.output.splitlines()[0]) == (
-        1, f"[问题] 讲学 #{talks[0].id}「乡村振兴」：索引中的讲课人已过时")  # fmt: skip
+        1,
+        f"[问题] 讲学 #{talks[0].id}「乡村振兴」：索引中的讲课人已过时",
+    )
     assert runner.invoke(args=["check", "--repair"]).exit_code == 0
     assert services.search("乡村振兴").hits[0].speaker == "孔锐锐"
     assert runner.invoke(args=["check"]).output == ALL_WELL

@@ -24,18 +24,47 @@ SLIDES_WANTED = 2500
 CATEGORIES = ["政治理论", "最新政策和文件解读", "业务知识讲解"]
 SPEAKERS = ["孔锐", "郭雨", "王敏"]
 
-QUERIES = ["乡村振兴", "医疗保障", "营商环境", "高标准农田", "党史学习教育", "防汛", "人民群众",
-           "经济 发展", "经济", "党", "5G", "2023年", "乡村振兴 高标准农田", "营商环境 改革",
-           "科技 创新", "党 经济", "经济 经济", '"推动 高质量发展"', "人民群众 就业 收入",
-           "哈哈哈", "标题 正文", "群众", "gb/t 9704", "5G 网络"]  # fmt: skip
+QUERIES = [
+    "乡村振兴",
+    "医疗保障",
+    "营商环境",
+    "高标准农田",
+    "党史学习教育",
+    "防汛",
+    "人民群众",
+    "经济 发展",
+    "经济",
+    "党",
+    "5G",
+    "2023年",
+    "乡村振兴 高标准农田",
+    "营商环境 改革",
+    "科技 创新",
+    "党 经济",
+    "经济 经济",
+    '"推动 高质量发展"',
+    "人民群众 就业 收入",
+    "哈哈哈",
+    "标题 正文",
+    "群众",
+    "gb/t 9704",
+    "5G 网络",
+]
 EXCLUSIONS = [  # (query, its positive part, each excluded query)
-    ("经济 -发展", "经济", ["发展"]), ("人民群众 -党", "人民群众", ["党"]),
+    ("经济 -发展", "经济", ["发展"]),
+    ("人民群众 -党", "人民群众", ["党"]),
     ("改革 -(创新 OR 科技)", "改革", ["创新", "科技"]),
-    ('党 -"党史学习教育"', "党", ["党史学习教育"]), ("就业 -收入 -经济", "就业", ["收入", "经济"]),
+    ('党 -"党史学习教育"', "党", ["党史学习教育"]),
+    ("就业 -收入 -经济", "就业", ["收入", "经济"]),
     ("人民群众 经济 -(发展 改革)", "人民群众 经济", ["发展 改革"]),
-]  # fmt: skip
-VARIANTS = [{}, {"page": 2, "per_page": 7}, {"category": "政治理论"}, {"include_hidden": False},
-            {"speaker": "王敏", "date_from": datetime.date(2022, 3, 1)}]  # fmt: skip
+]
+VARIANTS = [
+    {},
+    {"page": 2, "per_page": 7},
+    {"category": "政治理论"},
+    {"include_hidden": False},
+    {"speaker": "王敏", "date_from": datetime.date(2022, 3, 1)},
+]
 
 pytestmark = pytest.mark.skipif(not REPORTS.exists(), reason="corpus-zh not available")
 
@@ -51,13 +80,23 @@ def corpus_slides() -> list[SlideDoc]:
     docs = []
     for n, text in enumerate(texts[:SLIDES_WANTED]):
         talk = 1 + n // 40
-        docs.append(SlideDoc(
-            lecture_id=talk, courseware_id=1, slide=1 + n % 40, slide_title=text[:8], text=text,
-            notes=text[40:60] if n % 5 == 0 else "", hidden=n % 9 == 0,
-            lecture_title=f"学习第{talk}讲", speaker=SPEAKERS[talk % 3],
-            department="党政办", category=CATEGORIES[talk % 3],
-            date=datetime.date(2021, 1, 1) + datetime.timedelta(days=13 * talk), series_id=1,
-        ))  # fmt: skip
+        docs.append(
+            SlideDoc(
+                lecture_id=talk,
+                courseware_id=1,
+                slide=1 + n % 40,
+                slide_title=text[:8],
+                text=text,
+                notes=text[40:60] if n % 5 == 0 else "",
+                hidden=n % 9 == 0,
+                lecture_title=f"学习第{talk}讲",
+                speaker=SPEAKERS[talk % 3],
+                department="党政办",
+                category=CATEGORIES[talk % 3],
+                date=datetime.date(2021, 1, 1) + datetime.timedelta(days=13 * talk),
+                series_id=1,
+            )
+        )
     return docs
 
 
@@ -74,11 +113,31 @@ HANDMADE = [
 def index(tmp_path_factory):
     idx = SlideIndex(tmp_path_factory.mktemp("fast") / "index")
     idx.rebuild(corpus_slides())
-    idx.add_deck(make_deck(9001, HANDMADE, category="政治理论", speaker="王敏",
-                           date=datetime.date(2024, 5, 1)))  # fmt: skip
+    idx.add_deck(
+        make_deck(
+            9001, HANDMADE, category="政治理论", speaker="王敏", date=datetime.date(2024, 5, 1)
+        )
+    )
     # A phrase split over two fields (title | text) must not match.
-    idx.add_deck([SlideDoc(9002, 1, 1, "标题人民", "群众正文 标题 正文", "人民群众", False,
-                           "标题", "孔锐", "党政办", "政治理论", datetime.date(2024, 5, 2), 1)])  # fmt: skip
+    idx.add_deck(
+        [
+            SlideDoc(
+                9002,
+                1,
+                1,
+                "标题人民",
+                "群众正文 标题 正文",
+                "人民群众",
+                False,
+                "标题",
+                "孔锐",
+                "党政办",
+                "政治理论",
+                datetime.date(2024, 5, 2),
+                1,
+            )
+        ]
+    )
     idx.add_deck(make_deck(9003, ["人民群众 经济发展"] * 3))
     idx.remove_deck(3)  # deletions in the big segment
     idx.add_deck(make_deck(9003, ["人民群众 经济"] * 2))  # deletions in a small one
@@ -96,8 +155,11 @@ def slow_search(idx: SlideIndex, query: str, **kw):
 
 
 def summary(result) -> tuple[int, list[tuple[int, int]], list[float]]:
-    return (result.total, [(h.lecture_id, h.slide) for h in result.hits],
-            [h.score for h in result.hits])  # fmt: skip
+    return (
+        result.total,
+        [(h.lecture_id, h.slide) for h in result.hits],
+        [h.score for h in result.hits],
+    )
 
 
 def assert_same(got, want, label) -> None:

@@ -28,8 +28,12 @@ def headers(admin):
 
 def upload_api(client, headers, lecture_id: int, path):
     with open(path, "rb") as fh:
-        response = client.post(f"/api/v1/lectures/{lecture_id}/courseware", headers=headers,
-                               data={"file": (fh, "课件.pptx")}, content_type="multipart/form-data")  # fmt: skip
+        response = client.post(
+            f"/api/v1/lectures/{lecture_id}/courseware",
+            headers=headers,
+            data={"file": (fh, "课件.pptx")},
+            content_type="multipart/form-data",
+        )
     assert response.status_code == 201, response.get_json()
     return response.get_json()["id"]
 
@@ -68,12 +72,23 @@ def test_deleting_the_only_version_leaves_no_hits(client, headers, tmp_path):
 def test_a_renamed_talk_shows_its_new_title_and_speaker(client, headers, admin, tmp_path):
     lecture = talk_with_deck(tmp_path, admin, ["乡村振兴"], title="旧题目", speaker=admin)
     make_user("guoy", "郭雨")
-    schedule_lectures.update_lecture(lecture, {"title": "乡村振兴新讲题", "speaker": "guoy",
-                                               "department": "组织办", "category": "政治理论"})  # fmt: skip
+    schedule_lectures.update_lecture(
+        lecture,
+        {
+            "title": "乡村振兴新讲题",
+            "speaker": "guoy",
+            "department": "组织办",
+            "category": "政治理论",
+        },
+    )
     body = client.get("/api/v1/search?q=乡村振兴&speaker=郭雨", headers=headers).get_json()
     (hit,) = body["hits"]
     assert (hit["lecture_title"], hit["speaker"], hit["department"], hit["category"]) == (
-        "乡村振兴新讲题", "郭雨", "组织办", "政治理论")  # fmt: skip
+        "乡村振兴新讲题",
+        "郭雨",
+        "组织办",
+        "政治理论",
+    )
 
 
 def test_a_moved_talk_shows_its_new_date(client, headers, admin, tmp_path):

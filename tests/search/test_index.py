@@ -129,10 +129,28 @@ def test_snippet_comes_from_notes_when_only_the_notes_match(tmp_path):
 
 def test_filters_by_category_department_speaker_series_and_date(tmp_path):
     index = SlideIndex(tmp_path / "index")
-    index.add_deck(make_deck(1, ["防汛预案"], category="业务知识讲解", department="应急办",
-                             speaker="王敏", series_id=1, date=datetime.date(2024, 5, 6)))  # fmt: skip
-    index.add_deck(make_deck(2, ["防汛演练"], category="政治理论", department="党政办",
-                             speaker="孔锐", series_id=2, date=datetime.date(2024, 7, 1)))  # fmt: skip
+    index.add_deck(
+        make_deck(
+            1,
+            ["防汛预案"],
+            category="业务知识讲解",
+            department="应急办",
+            speaker="王敏",
+            series_id=1,
+            date=datetime.date(2024, 5, 6),
+        )
+    )
+    index.add_deck(
+        make_deck(
+            2,
+            ["防汛演练"],
+            category="政治理论",
+            department="党政办",
+            speaker="孔锐",
+            series_id=2,
+            date=datetime.date(2024, 7, 1),
+        )
+    )
 
     def lectures(**filters):
         return [hit.lecture_id for hit in index.search("防汛", **filters).hits]

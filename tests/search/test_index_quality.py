@@ -17,8 +17,18 @@ from lecturehub.search.index import SlideDoc, SlideIndex
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus-zh"
 REPORTS = CORPUS / "government_work_reports.jsonl"
-TERMS = ["乡村振兴", "河长制", "医疗保障", "防汛", "低保", "营商环境", "5G", "2023年", "党史学习教育",
-         "高标准农田"]  # fmt: skip
+TERMS = [
+    "乡村振兴",
+    "河长制",
+    "医疗保障",
+    "防汛",
+    "低保",
+    "营商环境",
+    "5G",
+    "2023年",
+    "党史学习教育",
+    "高标准农田",
+]
 SLIDES_WANTED = 3000
 HAN = re.compile("[\u4e00-\u9fff]")
 
@@ -52,7 +62,7 @@ def report_slides(width: int = 150) -> list[SlideDoc]:
             category="最新政策和文件解读",
             date=datetime.date(2024, 1, 1),
             series_id=1,
-        )  # fmt: skip
+        )
         for n, text in enumerate(texts[:SLIDES_WANTED])
     ]
 

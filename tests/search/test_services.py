@@ -24,10 +24,12 @@ def admin(app):
 
 @pytest.fixture
 def two_talks(admin, tmp_path):
-    a = talk_with_deck(tmp_path, admin, ["全面推进乡村振兴战略", "防汛预案"], title="甲",
-                       day=dt.date(2024, 3, 4))  # fmt: skip
-    b = talk_with_deck(tmp_path, admin, ["防汛演练", "防汛物资", "低保"], title="乙",
-                       day=dt.date(2024, 5, 6))  # fmt: skip
+    a = talk_with_deck(
+        tmp_path, admin, ["全面推进乡村振兴战略", "防汛预案"], title="甲", day=dt.date(2024, 3, 4)
+    )
+    b = talk_with_deck(
+        tmp_path, admin, ["防汛演练", "防汛物资", "低保"], title="乙", day=dt.date(2024, 5, 6)
+    )
     return a, b
 
 
@@ -105,7 +107,10 @@ def test_a_malformed_query_is_a_400_service_error(app, two_talks):
     with pytest.raises(ServiceError) as error:
         services.search("(防汛")
     assert (error.value.code, error.value.status, error.value.message) == (
-        "bad_query", 400, "括号没有配对，请检查查询中的括号。")  # fmt: skip
+        "bad_query",
+        400,
+        "括号没有配对，请检查查询中的括号。",
+    )
 
 
 def test_results_are_grouped_by_talk_with_their_matching_slide_count(app, two_talks):

@@ -35,8 +35,14 @@ def page(client, url: str, status: int = 200) -> str:
 
 
 def test_hits_are_grouped_by_talk_and_link_to_the_slide(client, admin, member, tmp_path):
-    talk = talk_with_deck(tmp_path, admin, ["开场", "全面推进乡村振兴战略", "乡村振兴示范村"],
-                          title="乡村振兴政策解读", speaker=admin, day=dt.date(2024, 3, 4))  # fmt: skip
+    talk = talk_with_deck(
+        tmp_path,
+        admin,
+        ["开场", "全面推进乡村振兴战略", "乡村振兴示范村"],
+        title="乡村振兴政策解读",
+        speaker=admin,
+        day=dt.date(2024, 3, 4),
+    )
     talk_with_deck(tmp_path, admin, ["乡村建设要稳步推进，产业发展是基础，人才振兴是关键"])
     text = page(client, "/search?q=乡村振兴")
     assert text.count('data-testid="talk-result"') == 1
@@ -44,8 +50,10 @@ def test_hits_are_grouped_by_talk_and_link_to_the_slide(client, admin, member, t
     assert '<strong class="hit-count" data-testid="hit-count">2 页匹配</strong>' in text
     assert "2024年3月4日（周一）" in text and "孔锐" in text
     assert "全面推进<mark>乡村振兴</mark>战略" in text
-    assert sorted(HIT_LINK.findall(text)) == [f"/lectures/{talk.id}#slide-2",
-                                              f"/lectures/{talk.id}#slide-3"]  # fmt: skip
+    assert sorted(HIT_LINK.findall(text)) == [
+        f"/lectures/{talk.id}#slide-2",
+        f"/lectures/{talk.id}#slide-3",
+    ]
 
 
 def test_the_talk_page_lists_the_slide_a_hit_links_to(client, admin, member, tmp_path):
@@ -81,8 +89,10 @@ def test_no_hits_offer_to_drop_each_active_filter(client, admin, member, tmp_pat
     talk_with_deck(tmp_path, admin, ["防汛预案"], category="业务知识讲解")
     text = page(client, "/search?q=防汛&category=政治理论&department=组织办")
     links = [parse_qs(urlsplit(html.unescape(href)).query) for href in DROP_LINK.findall(text)]
-    assert links == [{"q": ["防汛"], "department": ["组织办"]},
-                     {"q": ["防汛"], "category": ["政治理论"]}]  # fmt: skip
+    assert links == [
+        {"q": ["防汛"], "department": ["组织办"]},
+        {"q": ["防汛"], "category": ["政治理论"]},
+    ]
     assert "去掉「类别：政治理论」" in text and "去掉「部门：组织办」" in text
 
 

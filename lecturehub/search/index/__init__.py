@@ -23,6 +23,14 @@ from lecturehub.search.index.core import (
 )
 
 __all__ = [
-    "SCHEMA_VERSION", "Hit", "IndexBusyError", "IndexStatus", "IndexUnavailableError",
-    "QueryError", "SearchResult", "SlideDoc", "SlideIndex", "group_by_lecture",
-]  # fmt: skip
+    "SCHEMA_VERSION",
+    "Hit",
+    "IndexBusyError",
+    "IndexStatus",
+    "IndexUnavailableError",
+    "QueryError",
+    "SearchResult",
+    "SlideDoc",
+    "SlideIndex",
+    "group_by_lecture",
+]

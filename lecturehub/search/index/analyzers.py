@@ -146,8 +146,18 @@ class Prepared:
 class GramTokenizer(Tokenizer):
     """The matching stream as whoosh Tokens (indexing itself uses the faster gram_positions)."""
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
-                 removestops=True, start_pos=0, start_char=0, mode="", **kwargs):  # fmt: skip
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        mode="",
+        **kwargs,
+    ):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         for text, pos, startchar, endchar in gram_tokens(value):
             t.text, t.boost, t.stopped = text, 1.0, False
@@ -163,8 +173,18 @@ class GramTokenizer(Tokenizer):
 class JiebaTokenizer(Tokenizer):
     """jieba.cut_for_search words as whoosh Tokens (frequency only, no positions)."""
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
-                 removestops=True, start_pos=0, start_char=0, mode="", **kwargs):  # fmt: skip
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        mode="",
+        **kwargs,
+    ):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         for i, word in enumerate(segment_words(value)):
             t.text, t.boost, t.stopped = word, 1.0, False
@@ -188,8 +208,9 @@ class GramField(TEXT):
             for w, p in gram_positions(extra_text).items():
                 if w in weights:
                     weights[w] += weight * len(p)
-        return Prepared(tuple((w.encode(), len(p), boost * weights[w], encode(p))
-                              for w, p in positions.items()))  # fmt: skip
+        return Prepared(
+            tuple((w.encode(), len(p), boost * weights[w], encode(p)) for w, p in positions.items())
+        )
 
     def index(self, value, **kwargs):
         return (value if isinstance(value, Prepared) else self.prepare(value)).items
@@ -210,8 +231,9 @@ class WordsField(TEXT):
                 freqs[word] += 1
                 weights[word] += weight
         boost = self.format.field_boost
-        return Prepared(tuple((w.encode(), f, boost * weights[w], pack_uint(f))
-                              for w, f in freqs.items()))  # fmt: skip
+        return Prepared(
+            tuple((w.encode(), f, boost * weights[w], pack_uint(f)) for w, f in freqs.items())
+        )
 
     def index(self, value, **kwargs):
         return (value if isinstance(value, Prepared) else self.prepare([(value, 1.0)])).items
@@ -242,10 +264,19 @@ class SlideDoc:
 def make_schema() -> Schema:
     """grams matches (exact), words scores, data holds the SlideDoc; the rest filter/sort."""
     return Schema(
-        lecture=ID(), deck=ID(), category=ID(), department=ID(), speaker=ID(), series=ID(),
-        day=NUMERIC(int, bits=32, shift_step=8), hidden=BOOLEAN(),
-        order=COLUMN(NumericColumn("q")), grams=GramField(), words=WordsField(), data=STORED(),
-    )  # fmt: skip
+        lecture=ID(),
+        deck=ID(),
+        category=ID(),
+        department=ID(),
+        speaker=ID(),
+        series=ID(),
+        day=NUMERIC(int, bits=32, shift_step=8),
+        hidden=BOOLEAN(),
+        order=COLUMN(NumericColumn("q")),
+        grams=GramField(),
+        words=WordsField(),
+        data=STORED(),
+    )
 
 
 SCHEMA = make_schema()
@@ -262,8 +293,9 @@ def _order(doc: SlideDoc) -> int:
 
 
 def pack(doc: SlideDoc) -> tuple:
-    return tuple(v.isoformat() if isinstance(v, datetime.date) else v
-                 for v in dataclasses.astuple(doc))  # fmt: skip
+    return tuple(
+        v.isoformat() if isinstance(v, datetime.date) else v for v in dataclasses.astuple(doc)
+    )
 
 
 def unpack(values) -> SlideDoc:
@@ -276,13 +308,19 @@ def document(doc: SlideDoc) -> dict:
     content = FIELD_SEP.join((doc.slide_title, doc.text, doc.notes))
     words = [(content, 1.0), (doc.slide_title, TITLE_WEIGHT), (doc.lecture_title, TITLE_WEIGHT / 2)]
     return dict(
-        lecture=str(doc.lecture_id), deck=f"{doc.lecture_id}:{doc.courseware_id}",
-        category=doc.category or None, department=doc.department or None,
-        speaker=doc.speaker or None, series=None if doc.series_id is None else str(doc.series_id),
-        day=day_number(doc.date), hidden=bool(doc.hidden), order=_order(doc),
-        grams=SCHEMA["grams"].prepare(content, words[1:]), words=SCHEMA["words"].prepare(words),
+        lecture=str(doc.lecture_id),
+        deck=f"{doc.lecture_id}:{doc.courseware_id}",
+        category=doc.category or None,
+        department=doc.department or None,
+        speaker=doc.speaker or None,
+        series=None if doc.series_id is None else str(doc.series_id),
+        day=day_number(doc.date),
+        hidden=bool(doc.hidden),
+        order=_order(doc),
+        grams=SCHEMA["grams"].prepare(content, words[1:]),
+        words=SCHEMA["words"].prepare(words),
         data=pack(doc),
-    )  # fmt: skip
+    )
 
 
 # Building a generation (rebuild) -------------------------------------------------------------

@@ -68,8 +68,17 @@ from lecturehub.search.index.query import (
 )
 from lecturehub.search.index.topk import fast_plan, top_docs
 
-__all__ = ["Hit", "IndexBusyError", "IndexStatus", "IndexUnavailableError", "QueryError",
-           "SearchResult", "SlideDoc", "SlideIndex", "group_by_lecture"]  # fmt: skip
+__all__ = [
+    "Hit",
+    "IndexBusyError",
+    "IndexStatus",
+    "IndexUnavailableError",
+    "QueryError",
+    "SearchResult",
+    "SlideDoc",
+    "SlideIndex",
+    "group_by_lecture",
+]
 
 # v2: jieba words without HMM.
 SCHEMA_VERSION = 2  # bump when SCHEMA or the analysis changes: check() then says "corrupt"
@@ -163,8 +172,14 @@ class SlideIndex:
     """The slide index in `directory`, created empty when missing; safe across threads and
     processes (one shared searcher per instance, refreshed before each search)."""
 
-    def __init__(self, directory: Path, *, writer_timeout: float = 10.0, fast_path: bool = True,
-                 posting_cache: dict | None = None):  # fmt: skip
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        writer_timeout: float = 10.0,
+        fast_path: bool = True,
+        posting_cache: dict | None = None,
+    ):
         self.directory = Path(directory)
         self.writer_timeout = writer_timeout
         self.fast_path = fast_path  # False: always whoosh's own collector (the reference path)
@@ -318,8 +333,14 @@ class SlideIndex:
 
         self._write(apply)
 
-    def rebuild(self, docs: Iterable[SlideDoc], *, progress: Callable[[int], None] | None = None,
-                procs: int = 1, limitmb: int = 256) -> int:  # fmt: skip
+    def rebuild(
+        self,
+        docs: Iterable[SlideDoc],
+        *,
+        progress: Callable[[int], None] | None = None,
+        procs: int = 1,
+        limitmb: int = 256,
+    ) -> int:
         """Index docs into a fresh generation and swap it in atomically; returns the count.
 
         procs > 1 indexes in that many spawned processes (one segment each); progress gets
@@ -359,11 +380,21 @@ class SlideIndex:
 
     # reading ---------------------------------------------------------------------------------
 
-    def search(self, query: str, *, category: str | None = None, department: str | None = None,
-               speaker: str | None = None, series_id: int | None = None,
-               date_from: datetime.date | None = None, date_to: datetime.date | None = None,
-               sort: str = "relevance", page: int = 1, per_page: int = 20,
-               include_hidden: bool = True) -> SearchResult:  # fmt: skip
+    def search(
+        self,
+        query: str,
+        *,
+        category: str | None = None,
+        department: str | None = None,
+        speaker: str | None = None,
+        series_id: int | None = None,
+        date_from: datetime.date | None = None,
+        date_to: datetime.date | None = None,
+        sort: str = "relevance",
+        page: int = 1,
+        per_page: int = 20,
+        include_hidden: bool = True,
+    ) -> SearchResult:
         """Slides matching the query (syntax in query.py; QueryError if malformed).
 
         A blank query lists every (filtered) slide, newest talk first. Raises
@@ -373,8 +404,16 @@ class SlideIndex:
         tree = parse(query)
         q, _, literals = compile_query(tree)
         newest = sort == "date" or tree is None
-        filters = [wq.Term(f, str(v)) for f, v in (("category", category), ("department", department),
-                   ("speaker", speaker), ("series", series_id)) if v is not None]  # fmt: skip
+        filters = [
+            wq.Term(f, str(v))
+            for f, v in (
+                ("category", category),
+                ("department", department),
+                ("speaker", speaker),
+                ("series", series_id),
+            )
+            if v is not None
+        ]
         if date_from is not None or date_to is not None:
             lo, hi = (d and day_number(d) for d in (date_from, date_to))
             filters.append(wq.NumericRange("day", lo, hi))
@@ -389,17 +428,24 @@ class SlideIndex:
             searcher = self._fresh_searcher()
             if plan is not None:
                 total, top = top_docs(searcher, plan, limit, filter_q, mask_q)
-                rows = [(score, searcher.stored_fields(docnum)["data"])
-                        for score, docnum in top[limit - per_page :]]  # fmt: skip
+                rows = [
+                    (score, searcher.stored_fields(docnum)["data"])
+                    for score, docnum in top[limit - per_page :]
+                ]
             else:
                 results = searcher.search(
-                    q, limit=limit, terms=False, optimize=False,
+                    q,
+                    limit=limit,
+                    terms=False,
+                    optimize=False,
                     sortedby=FieldFacet("order", reverse=True) if newest else None,
-                    filter=filter_q, mask=mask_q,
-                )  # fmt: skip
+                    filter=filter_q,
+                    mask=mask_q,
+                )
                 found, total = results.scored_length(), len(results)
-                rows = [(results.score(i), results[i]["data"])
-                        for i in range(limit - per_page, found)]  # fmt: skip
+                rows = [
+                    (results.score(i), results[i]["data"]) for i in range(limit - per_page, found)
+                ]
         patterns = highlight_patterns(literals)
         hits = [make_hit(unpack(values), score or 0.0, patterns) for score, values in rows]
         return SearchResult(total=total, page=page, per_page=per_page, hits=hits)

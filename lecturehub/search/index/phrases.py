@@ -22,8 +22,9 @@ from whoosh.util.numeric import byte_to_length
 _BLOCK_API = ("_read_data", "_read_ids", "_read_weights", "_read_values", "_next_block", "_i")
 
 
-def read_postings(leaf, field: str, text: bytes, values: bool = False,
-                  within: list[int] | None = None):  # fmt: skip
+def read_postings(
+    leaf, field: str, text: bytes, values: bool = False, within: list[int] | None = None
+):
     """({docnum: weight}, {docnum: value bytes} or None) of text's live postings in one leaf.
 
     within (sorted docnums): blocks holding none of them are skipped unread, so the dicts then
@@ -87,8 +88,15 @@ class PostingCache:
         self._items: OrderedDict = OrderedDict()  # key -> (ids, weights, values, size)
         self._size = 0
 
-    def read(self, leaf, key, field: str, text: bytes, values: bool = False,
-             within: list[int] | None = None):  # fmt: skip
+    def read(
+        self,
+        leaf,
+        key,
+        field: str,
+        text: bytes,
+        values: bool = False,
+        within: list[int] | None = None,
+    ):
         """read_postings(), every posting of the segment when the token is common."""
         if leaf.doc_frequency(field, text) < self.min_docs:
             return read_postings(leaf, field, text, values, within)

@@ -38,9 +38,14 @@ from lecturehub.search.index.analyzers import (
 
 MAX_QUERY_CHARS = 200
 _QUERY_TABLE = str.maketrans(
-    {**dict.fromkeys("“”„‟「」『』＂", '"'), "（": "(", "）": ")", "－": "-",
-     **dict.fromkeys("，、；。！？\u3000", " ")}
-)  # fmt: skip
+    {
+        **dict.fromkeys("“”„‟「」『』＂", '"'),
+        "（": "(",
+        "）": ")",
+        "－": "-",
+        **dict.fromkeys("，、；。！？\u3000", " "),
+    }
+)
 _WORD_END = set(' \t\r\n"()')
 
 
@@ -436,8 +441,16 @@ def make_hit(doc: SlideDoc, score: float, patterns: list[re.Pattern]) -> Hit:
         if notes_spans:
             text, spans = doc.notes, notes_spans
     return Hit(
-        lecture_id=doc.lecture_id, courseware_id=doc.courseware_id, slide=doc.slide,
-        slide_title=doc.slide_title, snippet=snippet(text, spans),
-        lecture_title=doc.lecture_title, speaker=doc.speaker, department=doc.department,
-        category=doc.category, date=doc.date, hidden=doc.hidden, score=score,
-    )  # fmt: skip
+        lecture_id=doc.lecture_id,
+        courseware_id=doc.courseware_id,
+        slide=doc.slide,
+        slide_title=doc.slide_title,
+        snippet=snippet(text, spans),
+        lecture_title=doc.lecture_title,
+        speaker=doc.speaker,
+        department=doc.department,
+        category=doc.category,
+        date=doc.date,
+        hidden=doc.hidden,
+        score=score,
+    )

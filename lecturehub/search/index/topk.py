@@ -128,9 +128,15 @@ def _leaf_docs(searcher, sub, offset, q: wq.Query | None) -> set[int] | None:
     """Leaf docnums matching q (a filter or mask), cached on the searcher (one per refresh)."""
     if q is None:
         return None
-    return _cached(searcher, ("docs", offset, repr(q)),
-                   lambda: {d - offset for d in searcher.docs_for_query(q)
-                            if offset <= d < offset + sub.reader().doc_count_all()})  # fmt: skip
+    return _cached(
+        searcher,
+        ("docs", offset, repr(q)),
+        lambda: {
+            d - offset
+            for d in searcher.docs_for_query(q)
+            if offset <= d < offset + sub.reader().doc_count_all()
+        },
+    )
 
 
 class _Leaf:
@@ -219,8 +225,9 @@ class _Leaf:
         return ScoreTable(self.sub, field, scorer)
 
     def length_keys(self, field: str, docs: list[int]) -> list[int]:
-        lens = _cached(self.searcher, ("lengths", self.offset, field),
-                       lambda: length_bytes(self.leaf, field))  # fmt: skip
+        lens = _cached(
+            self.searcher, ("lengths", self.offset, field), lambda: length_bytes(self.leaf, field)
+        )
         if lens is None:
             return [-1 - d for d in docs]
         return list(map(lens.__getitem__, docs))
