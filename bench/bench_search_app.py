@@ -1,9 +1,10 @@
 """Upload-to-searchable time through the app's services for a 60-slide deck.
 
 For each round: build a 60-slide .pptx (python-pptx), then time (1) the courseware upload service
-(spool, analyse, store, row), (2) the search provider the upload views call (index_lecture), and
-(3) the first search that finds a word unique to the new deck. Earlier rounds' decks stay in
-the index, so later rounds write into a growing index. Run by hand from the repo root::
+(spool, analyse, store, row), (2) indexing the new version as the upload path does
+(``search.services.index_version``), and (3) the first search that finds a word unique to the
+new deck. Earlier rounds' decks stay in the index, so later rounds write into a growing index.
+Run by hand from the repo root::
 
     .venv/bin/python bench/bench_search_app.py [--rounds 5] [--slides 60]
 """
@@ -61,9 +62,9 @@ def one_round(n: int, slides: int, admin, tmp: Path) -> tuple[float, float, floa
     talk = make_talk(n)
     t0 = time.perf_counter()
     with path.open("rb") as fh:
-        courseware_services.upload_courseware(talk, fh, path.name, admin)
+        row, _ = courseware_services.upload_courseware(talk, fh, path.name, admin)
     t1 = time.perf_counter()
-    search_services.index_lecture(talk.id)
+    search_services.index_version(row)
     t2 = time.perf_counter()
     hits = search_services.search(marker).hits
     t3 = time.perf_counter()
@@ -87,7 +88,7 @@ def main() -> None:
             print(f"first use of the index (jieba load, check): {time.perf_counter() - t:.2f} s")
             rows = [one_round(n, args.slides, admin, Path(tmp)) for n in range(args.rounds)]
     print(f"{args.slides}-slide deck, {args.rounds} rounds (median / max, seconds):")
-    names = ("upload service", "index_lecture", "first search")
+    names = ("upload service", "index_version", "first search")
     for name, values in zip(names, zip(*rows, strict=True), strict=True):
         print(f"  {name:15s} {statistics.median(values):6.3f} / {max(values):6.3f}")
     total = [sum(r) for r in rows]

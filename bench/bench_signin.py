@@ -102,7 +102,8 @@ def seed(storage: str, users: int) -> dict:
 
 
 def qr_token(storage: str, session_id: int) -> str:
-    from lecturehub.attendance import services, signin
+    from lecturehub.attendance import signin
+    from lecturehub.schedule import services
 
     with make_app(storage).app_context():
         return signin.make_token(services.get_session(session_id))

@@ -7,8 +7,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # flask is imported lazily so pure modules (analysis, index) stay light
     from flask import Flask
 
-FEATURES = ("auth", "schedule", "courseware", "search", "attendance", "ratings", "reports")
-
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app: configuration, extensions, blueprints, CLI — nothing else."""
@@ -28,6 +26,7 @@ def create_app(config: dict | None = None) -> Flask:
     from lecturehub import extensions, setup
 
     setup.init_extensions(app, extensions)
-    setup.register_features(app, FEATURES)
+    setup.register_blueprints(app)
+    setup.register_commands(app)
     setup.register_app_hooks(app)
     return app

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 
+from lecturehub.attendance import demo as attendance_demo
 from lecturehub.auth import services as auth_services
+from lecturehub.courseware import demo as courseware_demo
+from lecturehub.ratings import demo as ratings_demo
+from lecturehub.schedule import demo as schedule_demo
 from lecturehub.schedule import services as schedule_services
+from lecturehub.search import demo as search_demo
 
 DEMO_PASSWORD = "demo1234"
 LOGINS_HELP = (
@@ -91,18 +95,12 @@ def load_people(progress: Callable[[str], None]) -> None:
 
 
 def load(progress: Callable[[str], None] = print) -> None:
-    """People first, then each feature's own ``lecturehub.<feature>.demo.load(progress)``."""
+    """People first, then each feature's own demo. Order matters: talks before decks, decks
+    before the search index, sign-ins before ratings."""
     load_people(progress)
     schedule_services.ensure_default_series()
-    for name in FEATURE_DEMOS:
-        try:
-            module = importlib.import_module(f"lecturehub.{name}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"lecturehub.{name}.demo":
-                raise
-            continue
-        module.load(progress)
-
-
-# Order matters: talks before decks, decks before sign-ins, sign-ins before ratings.
-FEATURE_DEMOS = ("schedule", "courseware", "search", "attendance", "ratings", "reports")
+    schedule_demo.load(progress)
+    courseware_demo.load(progress)
+    search_demo.load(progress)
+    attendance_demo.load(progress)
+    ratings_demo.load(progress)

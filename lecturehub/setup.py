@@ -1,8 +1,12 @@
-"""Wiring used by ``create_app``: extensions, the features' blueprints and CLI, app hooks."""
+"""Wiring used by ``create_app``: extensions, every blueprint and CLI command, app hooks.
+
+What the app serves is listed here, explicitly: the blueprints of the pages that gather several
+features (``pages``), of each feature's views and API, and every command. Importing them also
+imports every feature's models, so db and Alembic know every table.
+"""
 
 from __future__ import annotations
 
-import importlib
 import logging
 from pathlib import Path
 
@@ -11,7 +15,62 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
+from lecturehub import auth, commands
+from lecturehub.attendance import api as attendance_api
+from lecturehub.attendance import audit_views as attendance_audit_views
+from lecturehub.attendance import manage_views as attendance_manage_views
+from lecturehub.attendance import views as attendance_views
+from lecturehub.auth import api as auth_api
+from lecturehub.auth import cli as auth_cli
+from lecturehub.auth import views as auth_views
+from lecturehub.core import errors, templating
+from lecturehub.courseware import api as courseware_api
+from lecturehub.courseware import cli as courseware_cli
+from lecturehub.courseware import views as courseware_views
+from lecturehub.extensions import csrf
+from lecturehub.pages import views as pages_views
+from lecturehub.ratings import api as ratings_api
+from lecturehub.ratings import views as ratings_views
+from lecturehub.reports import api as reports_api
+from lecturehub.reports import views as reports_views
+from lecturehub.schedule import admin_views as schedule_admin_views
+from lecturehub.schedule import api as schedule_api
+from lecturehub.schedule import cli as schedule_cli
+from lecturehub.schedule import views as schedule_views
+from lecturehub.search import api as search_api
+from lecturehub.search import cli as search_cli
+from lecturehub.search import views as search_views
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+PAGE_BLUEPRINTS = (
+    pages_views.bp,
+    auth_views.bp,
+    schedule_views.bp,
+    schedule_admin_views.bp,
+    courseware_views.bp,
+    search_views.bp,
+    attendance_views.bp,
+    attendance_manage_views.bp,
+    attendance_audit_views.bp,
+    ratings_views.bp,
+    reports_views.bp,
+)
+API_BLUEPRINTS = (
+    auth_api.bp,
+    schedule_api.bp,
+    courseware_api.bp,
+    search_api.bp,
+    attendance_api.bp,
+    ratings_api.bp,
+    reports_api.bp,
+)
+COMMANDS = (
+    *auth_cli.COMMANDS,
+    *schedule_cli.COMMANDS,
+    *courseware_cli.COMMANDS,
+    *search_cli.COMMANDS,
+    *commands.COMMANDS,
+)
 
 
 @event.listens_for(Engine, "connect")
@@ -60,46 +119,23 @@ def init_extensions(app: Flask, ext) -> None:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
 
 
-def register_features(app: Flask, features: tuple[str, ...]) -> None:
-    """Each feature package may have views (bp), api (bp), cli (commands) and init_app."""
-    from lecturehub.extensions import csrf as ext_csrf
+def register_blueprints(app: Flask) -> None:
+    """Every page and API blueprint; the API ones check CSRF themselves when authenticated by
+    the session cookie (``core.security.api_view``)."""
+    for blueprint in PAGE_BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    for blueprint in API_BLUEPRINTS:
+        csrf.exempt(blueprint)
+        app.register_blueprint(blueprint)
 
-    for name in features:
-        _optional(f"lecturehub.{name}.models")  # every table is known to db and Alembic
-        for module_name in ("views", "api"):
-            module = _optional(f"lecturehub.{name}.{module_name}")
-            if module is not None and hasattr(module, "bp"):
-                if module_name == "api":
-                    # API writes check CSRF themselves when authenticated by the session cookie.
-                    ext_csrf.exempt(module.bp)
-                app.register_blueprint(module.bp)
-        cli = _optional(f"lecturehub.{name}.cli")
-        for command in getattr(cli, "COMMANDS", ()):
-            app.cli.add_command(command)
-        providers = _optional(f"lecturehub.{name}.providers")
-        if providers is not None:  # facts a feature offers to others: provide(app, name, fn)
-            providers.register(app)
-        package = importlib.import_module(f"lecturehub.{name}")
-        if hasattr(package, "init_app"):
-            package.init_app(app)
-    from lecturehub import cli as top_cli
 
-    for command in top_cli.COMMANDS:
+def register_commands(app: Flask) -> None:
+    for command in COMMANDS:
         app.cli.add_command(command)
 
 
-def _optional(module_name: str):
-    try:
-        return importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name == module_name:
-            return None
-        raise
-
-
 def register_app_hooks(app: Flask) -> None:
-    from lecturehub.core import errors, templating
-
+    auth.init_app(app)
     errors.register_error_handlers(app)
     templating.register(app)
 

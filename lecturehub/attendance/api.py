@@ -12,6 +12,7 @@ from lecturehub.auth import services as auth_services
 from lecturehub.core.errors import Forbidden, ServiceError
 from lecturehub.core.security import api_view, has_role, json_body
 from lecturehub.core.timeutil import iso, now, parse_date, today
+from lecturehub.schedule import services as schedule_services
 
 bp = Blueprint("attendance_api", __name__, url_prefix="/api/v1")
 
@@ -48,7 +49,7 @@ DECISION_BODY = {
 )
 def checkin(session_id: int):
     data = json_body()
-    session = services.get_session(session_id)
+    session = schedule_services.get_session(session_id)
     record, already = signin.check_in(session, current_user, str(data.get("token") or ""))
     body = record_dict(record)
     if already:
@@ -59,7 +60,7 @@ def checkin(session_id: int):
 @bp.get("/sessions/<int:session_id>/attendance")
 @api_view("admin", "leader", "inspector", summary="某场次的出勤情况（含名单）")
 def session_attendance(session_id: int):
-    session = services.get_session(session_id)
+    session = schedule_services.get_session(session_id)
     services.require_view(current_user, session)
     return jsonify(sheet_dict(records.session_sheet(session)))
 
@@ -67,7 +68,7 @@ def session_attendance(session_id: int):
 @bp.get("/sessions/<int:session_id>/signin-screen")
 @api_view("admin", "leader", summary="签到大屏数据：当前二维码（SVG）、实时人数和名单")
 def signin_screen(session_id: int):
-    session = services.get_session(session_id)
+    session = schedule_services.get_session(session_id)
     services.require_manage(current_user, session)
     return jsonify(screen_state(session, now()))
 
@@ -119,8 +120,8 @@ def _history_item(session, cell) -> dict:
 
 def _leave_args(data: dict):
     session_id = data.get("session")
-    session = services.get_session(_int(session_id, "session")) if session_id else None
-    series = services.get_series(_int(data.get("series"), "series"))
+    session = schedule_services.get_session(_int(session_id, "session")) if session_id else None
+    series = schedule_services.get_series(_int(data.get("series"), "series"))
     person = current_user
     if data.get("user") and _int(data["user"], "user") != current_user.id:
         person = auth_services.get_user(_int(data["user"], "user"))

@@ -1,22 +1,33 @@
-"""督查 pages (admin, inspector): the period record and its exports, exemptions, exclusions."""
+"""督查 pages (admin, inspector): the period record and its exports, exemptions, exclusions
+(blueprint ``attendance_audit``)."""
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user
 
 from lecturehub.attendance import exemptions, exports, records, services
 from lecturehub.attendance import leave as leave_service
 from lecturehub.attendance.forms import ExclusionForm, ExemptionForm
-from lecturehub.attendance.manage_views import XLSX, _download
-from lecturehub.attendance.views import bp
 from lecturehub.auth import services as auth_services
 from lecturehub.auth.forms import EmptyForm
 from lecturehub.core import periods
 from lecturehub.core.errors import ServiceError
 from lecturehub.core.security import role_required
+from lecturehub.core.spreadsheet import CSV, XLSX, attachment
 from lecturehub.core.timeutil import now, today
 from lecturehub.schedule import services as schedule_services
+
+bp = Blueprint("attendance_audit", __name__)
 
 
 def _report_args():
@@ -33,7 +44,9 @@ def _report_args():
 @role_required("admin", "inspector")
 def audit():
     period, department, unit, report = _report_args()
-    sessions = services.sessions_between(period.date_from, period.date_to, until=now())
+    sessions = schedule_services.list_sessions(
+        period.date_from, period.date_to, active_only=True, until=now()
+    )
     return render_template(
         "attendance/audit.html",
         period=period,
@@ -54,16 +67,14 @@ def audit():
 def audit_xlsx():
     period, _department, unit, report = _report_args()
     data = exports.period_workbook(report, period, current_app.config["ORG_NAME"], unit, now())
-    return _download(data, XLSX, f"出勤情况（{period.label}）.xlsx")
+    return attachment(data, XLSX, f"出勤情况（{period.label}）.xlsx")
 
 
 @bp.route("/attendance/audit/export.csv")
 @role_required("admin", "inspector")
 def audit_csv():
     period, _department, _unit, report = _report_args()
-    return _download(
-        exports.report_csv(report), "text/csv; charset=utf-8", f"出勤情况（{period.label}）.csv"
-    )
+    return attachment(exports.report_csv(report), CSV, f"出勤情况（{period.label}）.csv")
 
 
 @bp.route("/attendance/exemptions")
@@ -96,7 +107,7 @@ def new_exemption():
         try:
             exemptions.file_exemption(
                 auth_services.get_user(form.user.data),
-                services.get_series(form.series.data),
+                schedule_services.get_series(form.series.data),
                 form.date_from.data,
                 form.date_to.data,
                 form.note.data,
@@ -105,7 +116,7 @@ def new_exemption():
                 scan_name=upload.filename if has_file else "",
             )
             flash("已备案免训。", "success")
-            return redirect(url_for("attendance.exemption_list"))
+            return redirect(url_for("attendance_audit.exemption_list"))
         except ServiceError as exc:
             flash(exc.message, "danger")
             return render_template("attendance/exemption_form.html", form=form), exc.status
@@ -120,7 +131,7 @@ def end_exemption(exemption_id: int):
     if EmptyForm().validate_on_submit():
         exemptions.end_exemption(item, current_user)
         flash("已撤销该免训备案。", "info")
-    return redirect(url_for("attendance.exemption_list"))
+    return redirect(url_for("attendance_audit.exemption_list"))
 
 
 @bp.route("/attendance/exemptions/<int:exemption_id>/scan")
@@ -142,14 +153,14 @@ def exclusions():
         try:
             exemptions.add_exclusion(
                 auth_services.get_user(form.user.data),
-                services.get_series(form.series.data),
+                schedule_services.get_series(form.series.data),
                 form.date_from.data,
                 form.date_to.data,
                 form.reason.data,
                 current_user,
             )
             flash("已保存。", "success")
-            return redirect(url_for("attendance.exclusions"))
+            return redirect(url_for("attendance_audit.exclusions"))
         except ServiceError as exc:
             flash(exc.message, "danger")
     return render_template(
@@ -166,4 +177,4 @@ def delete_exclusion(exclusion_id: int):
     if EmptyForm().validate_on_submit():
         exemptions.delete_exclusion(exclusion_id, current_user)
         flash("已删除。", "info")
-    return redirect(url_for("attendance.exclusions"))
+    return redirect(url_for("attendance_audit.exclusions"))

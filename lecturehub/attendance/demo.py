@@ -17,6 +17,7 @@ from lecturehub.attendance.models import PENDING, AttendanceRecord
 from lecturehub.auth import services as auth_services
 from lecturehub.core import timeutil
 from lecturehub.extensions import db
+from lecturehub.schedule import services as schedule_services
 from lecturehub.schedule.models import KIND_TRAINING, Session
 
 SEED = 20261126
@@ -31,7 +32,9 @@ def _user(login: str):
 
 
 def _past_sessions(today: dt.date) -> list[Session]:
-    return services.sessions_between(TERM_START, today - dt.timedelta(days=1))
+    return schedule_services.list_sessions(
+        TERM_START, today - dt.timedelta(days=1), active_only=True
+    )
 
 
 def _leave(rng, user, session, at, decision, by_leader=True):
@@ -55,7 +58,9 @@ def _leaves(rng, sessions: list[Session], people, today: dt.date) -> int:
         late = index == 4
         at = session.starts_at - (dt.timedelta(hours=9) if late else dt.timedelta(days=2))
         _leave(rng, user, session, at, decision)
-    upcoming = services.sessions_between(today + dt.timedelta(days=1), today + dt.timedelta(days=8))
+    upcoming = schedule_services.list_sessions(
+        today + dt.timedelta(days=1), today + dt.timedelta(days=8), active_only=True
+    )
     now = timeutil.now()
     for index, session in enumerate(upcoming[:2]):
         _leave(rng, people[(index * 7 + 1) % len(people)], session, now, None)

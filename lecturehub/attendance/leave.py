@@ -18,7 +18,7 @@ from lecturehub.attendance.models import (
     LEAVE_WITHDRAWN,
     LeaveRequest,
 )
-from lecturehub.attendance.services import leads, sessions_between, user_dict
+from lecturehub.attendance.services import leads, user_dict
 from lecturehub.auth.models import User
 from lecturehub.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from lecturehub.core.security import has_role
@@ -26,6 +26,7 @@ from lecturehub.core.timeutil import iso
 from lecturehub.core.timeutil import now as local_now
 from lecturehub.extensions import db
 from lecturehub.schedule.models import Series, Session
+from lecturehub.schedule.services import list_sessions
 
 MAX_DAYS = 366
 OPEN_STATUSES = (LEAVE_PENDING, LEAVE_APPROVED)
@@ -39,7 +40,9 @@ def get_leave(leave_id: int) -> LeaveRequest:
 
 
 def covered_sessions(leave: LeaveRequest) -> list[Session]:
-    sessions = sessions_between(leave.date_from, leave.date_to, leave.series)
+    sessions = list_sessions(
+        leave.date_from, leave.date_to, series_id=leave.series.id, active_only=True
+    )
     return [s for s in sessions if leave.covers(s)]
 
 

@@ -1,12 +1,11 @@
 """Pages of the lead leader and admins: sign-in screen, roll call, corrections, the session
-record and its 签到表, the leave queue and "my series"."""
+record and its 签到表, the leave queue and "my series" (blueprint ``attendance_manage``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import quote
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from lecturehub.attendance import exports, records, rollcall, services
@@ -14,24 +13,25 @@ from lecturehub.attendance import leave as leave_service
 from lecturehub.attendance.forms import CorrectionForm, DecisionForm
 from lecturehub.attendance.models import PENDING, RECORD_STATUSES, STATUS_LABELS
 from lecturehub.attendance.presenters import screen_state, window_state
-from lecturehub.attendance.views import bp
 from lecturehub.auth import services as auth_services
 from lecturehub.auth.forms import EmptyForm
 from lecturehub.core.errors import ServiceError
 from lecturehub.core.security import role_required
+from lecturehub.core.spreadsheet import CSV, XLSX, attachment
 from lecturehub.core.timeutil import now, today
+from lecturehub.schedule import services as schedule_services
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+bp = Blueprint("attendance_manage", __name__)
 
 
 def _managed(session_id: int):
-    session = services.get_session(session_id)
+    session = schedule_services.get_session(session_id)
     services.require_manage(current_user, session)
     return session
 
 
 def _viewed(session_id: int):
-    session = services.get_session(session_id)
+    session = schedule_services.get_session(session_id)
     services.require_view(current_user, session)
     return session
 
@@ -58,7 +58,7 @@ def roll_call(session_id: int):
         try:
             count = rollcall.roll_call(session, marks, current_user)
             flash(f"已记录 {count} 人。", "success")
-            return redirect(url_for("attendance.roll_call", session_id=session.id))
+            return redirect(url_for("attendance_manage.roll_call", session_id=session.id))
         except ServiceError as exc:
             flash(exc.message, "danger")
     sheet = records.session_sheet(session)
@@ -83,7 +83,7 @@ def all_present(session_id: int):
             flash(f"已将 {count} 人记为出勤。", "success")
         except ServiceError as exc:
             flash(exc.message, "danger")
-    return redirect(url_for("attendance.roll_call", session_id=session.id))
+    return redirect(url_for("attendance_manage.roll_call", session_id=session.id))
 
 
 @bp.route("/sessions/<int:session_id>/records/<int:user_id>/correct", methods=["GET", "POST"])
@@ -104,7 +104,7 @@ def correct(session_id: int, user_id: int):
                 current_user,
             )
             flash(f"已更正 {person.name} 的记录。", "success")
-            return redirect(url_for("attendance.session_record", session_id=session.id))
+            return redirect(url_for("attendance_manage.session_record", session_id=session.id))
         except ServiceError as exc:
             flash(exc.message, "danger")
             return render_template(
@@ -130,26 +130,18 @@ def session_record(session_id: int):
     )
 
 
-def _download(data: bytes, mimetype: str, filename: str) -> Response:
-    response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
-
-
 @bp.route("/sessions/<int:session_id>/signin-sheet.xlsx")
 @role_required("admin", "leader", "inspector")
 def signin_sheet_xlsx(session_id: int):
     sheet = records.session_sheet(_viewed(session_id))
-    return _download(exports.session_workbook(sheet), XLSX, exports.sheet_title(sheet) + ".xlsx")
+    return attachment(exports.session_workbook(sheet), XLSX, exports.sheet_title(sheet) + ".xlsx")
 
 
 @bp.route("/sessions/<int:session_id>/signin-sheet.csv")
 @role_required("admin", "leader", "inspector")
 def signin_sheet_csv(session_id: int):
     sheet = records.session_sheet(_viewed(session_id))
-    return _download(
-        exports.session_csv(sheet), "text/csv; charset=utf-8", exports.sheet_title(sheet) + ".csv"
-    )
+    return attachment(exports.session_csv(sheet), CSV, exports.sheet_title(sheet) + ".csv")
 
 
 @bp.route("/attendance/leave/queue")
@@ -177,7 +169,7 @@ def decide_leave(leave_id: int):
             if exc.status == 403:
                 raise
             flash(exc.message, "danger")
-    return redirect(url_for("attendance.leave_queue"))
+    return redirect(url_for("attendance_manage.leave_queue"))
 
 
 @bp.route("/attendance/my-series")
@@ -185,6 +177,10 @@ def decide_leave(leave_id: int):
 def my_series():
     led = services.led_series(current_user)
     start, end = today() - dt.timedelta(days=35), today() + dt.timedelta(days=7)
-    sessions = [s for series in led for s in services.sessions_between(start, end, series)]
+    sessions = [
+        s
+        for series in led
+        for s in schedule_services.list_sessions(start, end, series_id=series.id, active_only=True)
+    ]
     sheets = records.session_sheets(sorted(sessions, key=lambda s: s.starts_at, reverse=True))
     return render_template("attendance/my_series.html", led=led, sheets=sheets)

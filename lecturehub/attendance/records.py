@@ -29,11 +29,12 @@ from lecturehub.attendance.models import (
     Exemption,
     LeaveRequest,
 )
-from lecturehub.attendance.services import active_users, is_closed, sessions_between
+from lecturehub.attendance.services import active_users, is_closed
 from lecturehub.auth.models import User
 from lecturehub.core.timeutil import now as local_now
 from lecturehub.extensions import db
 from lecturehub.schedule.models import Series, Session
+from lecturehub.schedule.services import list_sessions
 
 
 @dataclass(frozen=True)
@@ -174,7 +175,7 @@ def user_history(
 ) -> list[tuple[Session, Cell]]:
     """One person's sessions that have begun in a date range, with their status."""
     now = now or local_now()
-    ledger = Ledger(sessions_between(date_from, date_to, until=now), [user])
+    ledger = Ledger(list_sessions(date_from, date_to, active_only=True, until=now), [user])
     cells = ((s, ledger.cell(s, user, now)) for s in ledger.sessions)
     return [(s, cell) for s, cell in cells if cell is not None]
 
@@ -188,7 +189,8 @@ def absences_in_year(
 ) -> dict[int, list[Session]]:
     """Unexcused absences (缺席) per user id in a calendar year, all series together."""
     now = now or local_now()
-    sessions = sessions_between(dt.date(year, 1, 1), dt.date(year, 12, 31), until=now)
+    year_from, year_to = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    sessions = list_sessions(year_from, year_to, active_only=True, until=now)
     ledger = Ledger(sessions, users)
     found: dict[int, list[Session]] = defaultdict(list)
     for session in sessions:
@@ -234,7 +236,7 @@ def person_report(
 ) -> PeriodReport:
     """Per person, per series counts for a period, with the year's 评先评优 flag."""
     now = now or local_now()
-    ledger = Ledger(sessions_between(date_from, date_to, until=now), users)
+    ledger = Ledger(list_sessions(date_from, date_to, active_only=True, until=now), users)
     series = sorted({s.series for s in ledger.sessions}, key=lambda s: s.id)
     rows = {u.id: PersonRow(u, {s.id: Counts() for s in series}) for u in ledger.users}
     for session in ledger.sessions:

@@ -16,12 +16,17 @@ from lecturehub.attendance.models import (
     PENDING,
     RECORD_STATUSES,
     STATUS_LABELS,
-    AttendanceCorrection,
     AttendanceRecord,
 )
 from lecturehub.attendance.records import Ledger, session_sheet
-from lecturehub.attendance.services import is_closed, require_manage, window
-from lecturehub.attendance.signin import find_record, lateness
+from lecturehub.attendance.services import (
+    apply_change,
+    find_record,
+    is_closed,
+    lateness,
+    require_manage,
+    window,
+)
 from lecturehub.auth.models import User
 from lecturehub.core.errors import Forbidden, ServiceError
 from lecturehub.core.timeutil import now as local_now
@@ -41,30 +46,6 @@ def _check_open(session: Session, now: dt.datetime) -> None:
         raise ServiceError("该场次已取消，无需点名。", "session_cancelled")
     if now < window(session)[0]:
         raise ServiceError("签到尚未开始，暂不能点名。", "signin_not_open")
-
-
-def apply_change(
-    record: AttendanceRecord,
-    status: str,
-    minutes: int,
-    by: User,
-    reason: str,
-    now: dt.datetime,
-    old_status: str | None = None,
-) -> None:
-    """Change a record and keep the correction (the caller commits)."""
-    correction = AttendanceCorrection(
-        by_id=by.id,
-        at=now,
-        reason=reason,
-        old_status=old_status or record.status,
-        old_late_minutes=record.late_minutes,
-        new_status=status,
-        new_late_minutes=minutes,
-    )
-    record.corrections.append(correction)
-    record.status, record.late_minutes = status, minutes
-    record.recorded_by_id = by.id
 
 
 def _new_record(

@@ -14,11 +14,10 @@ import time
 import segno
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from lecturehub.attendance.models import ABSENT, LATE, PRESENT, AttendanceRecord
-from lecturehub.attendance.services import window
+from lecturehub.attendance.models import ABSENT, AttendanceRecord
+from lecturehub.attendance.services import apply_change, find_record, lateness, window
 from lecturehub.auth.models import User
 from lecturehub.core.errors import ServiceError
 from lecturehub.core.timeutil import aware
@@ -84,12 +83,6 @@ def qr_svg(url: str) -> str:
     return segno.make(url, error="m").svg_inline(scale=1, border=2, omitsize=True)
 
 
-def lateness(session: Session, at: dt.datetime) -> tuple[str, int]:
-    """Present up to the first full minute after the start; then late by whole minutes."""
-    minutes = int((at - session.starts_at).total_seconds() // 60)
-    return (LATE, minutes) if minutes >= 1 else (PRESENT, 0)
-
-
 def check_window(session: Session, now: dt.datetime) -> None:
     if session.cancelled:
         raise ServiceError("该场次已取消，无需签到。", "session_cancelled")
@@ -100,13 +93,6 @@ def check_window(session: Session, now: dt.datetime) -> None:
         raise ServiceError(
             f"签到已于 {closes:%H:%M} 结束。如确实到场，请联系牵头领导更正记录。", "signin_closed"
         )
-
-
-def find_record(session_id: int, user_id: int) -> AttendanceRecord | None:
-    query = select(AttendanceRecord).where(
-        AttendanceRecord.session_id == session_id, AttendanceRecord.user_id == user_id
-    )
-    return db.session.scalar(query)
 
 
 def check_in(
@@ -125,8 +111,6 @@ def record_signin(session: Session, user: User, now: dt.datetime) -> tuple[Atten
         return existing, True
     status, minutes = lateness(session, now)
     if existing is not None:  # marked absent at roll call, then arrived and scanned
-        from lecturehub.attendance.rollcall import apply_change
-
         apply_change(existing, status, minutes, by=user, reason="本人到场扫码签到", now=now)
         existing.checked_in_at = now
         db.session.commit()

@@ -1,7 +1,7 @@
 """Pages every cadre uses: my attendance, asking for leave, the phone sign-in page.
 
-The lead leader's and admin's pages are in ``manage_views``; the 督查 pages in
-``audit_views``; both add their routes to this blueprint.
+The lead leader's and admin's pages are the ``attendance_manage`` blueprint (``manage_views``),
+the 督查 pages the ``attendance_audit`` blueprint (``audit_views``).
 """
 
 from __future__ import annotations
@@ -59,7 +59,9 @@ def session_label(session) -> str:
 
 def _fill_leave_choices(form: LeaveForm) -> None:
     form.series.choices = [(s.id, s.name) for s in schedule_services.list_series(active_only=True)]
-    upcoming = services.sessions_between(today(), today() + dt.timedelta(days=UPCOMING_DAYS))
+    upcoming = schedule_services.list_sessions(
+        today(), today() + dt.timedelta(days=UPCOMING_DAYS), active_only=True
+    )
     form.session.choices = [(0, "按日期范围请假（如出差多天）")] + [
         (s.id, session_label(s)) for s in upcoming if s.starts_at > now()
     ]
@@ -74,8 +76,8 @@ def _submit_leave(form: LeaveForm):
     person = current_user
     if form.user.data and has_role(current_user, "admin"):
         person = auth_services.get_user(form.user.data)
-    session = services.get_session(form.session.data) if form.session.data else None
-    series = session.series if session else services.get_series(form.series.data)
+    session = schedule_services.get_session(form.session.data) if form.session.data else None
+    series = session.series if session else schedule_services.get_series(form.series.data)
     return leave_service.request_leave(
         person,
         series,
@@ -128,7 +130,7 @@ def withdraw_leave(leave_id: int):
 def checkin(session_id: int):
     """The page a phone opens from the QR code; its script posts the token to the API.
     Without JavaScript, the button posts the same token here."""
-    session = services.get_session(session_id)
+    session = schedule_services.get_session(session_id)
     token = request.values.get("t", "")
     result, error = None, None
     if request.method == "POST" and EmptyForm().validate_on_submit():
@@ -144,6 +146,3 @@ def checkin(session_id: int):
         error=error,
         label=session_label(session),
     )
-
-
-from lecturehub.attendance import audit_views, manage_views  # noqa: E402,F401  (routes on bp)

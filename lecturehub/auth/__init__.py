@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Flask, g, request
 
-from lecturehub.core.templating import add_nav
 from lecturehub.extensions import db, login_manager
 
 
 def init_app(app: Flask) -> None:
+    """Who is signed in: the session cookie or an API token; a forced password change."""
     from lecturehub.auth import login as login_service
     from lecturehub.auth.models import User
 
@@ -53,6 +53,3 @@ def init_app(app: Flask) -> None:
             return api_error(401)
         flash("请先登录。", "warning")
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-
-    add_nav(app, "auth.home", "首页", order=0)
-    add_nav(app, "auth.users", "人员", ("admin",), order=90)

@@ -1,4 +1,6 @@
-"""Pages: sign-in, the home page, the profile (password, tokens), user administration."""
+"""Pages: sign-in, the profile (password, tokens), user administration.
+
+The home page gathers every feature's card and lives in ``lecturehub.pages``."""
 
 from __future__ import annotations
 
@@ -6,7 +8,6 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -29,7 +30,6 @@ from lecturehub.auth.forms import (
 )
 from lecturehub.core.errors import ServiceError
 from lecturehub.core.security import public, role_required
-from lecturehub.core.templating import home_cards
 
 bp = Blueprint("auth", __name__)
 
@@ -42,7 +42,7 @@ def _safe_next(target: str | None) -> str:
         and not target.startswith("//")
     ):
         return target
-    return url_for("auth.home")
+    return url_for("pages.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -78,12 +78,6 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
-@bp.route("/")
-@role_required()
-def home():
-    return render_template("auth/home.html", cards=home_cards(current_user))
-
-
 @bp.route("/profile", methods=["GET", "POST"])
 @role_required()
 def profile():
@@ -107,10 +101,8 @@ def profile():
     )
 
 
-def _feed_url() -> str | None:
-    """The personal calendar feed's secret URL, when the schedule feature offers feeds."""
-    if "schedule.my_feed" not in current_app.view_functions:
-        return None
+def _feed_url() -> str:
+    """The personal calendar feed's secret URL (the schedule's feed of this user's talks)."""
     return url_for("schedule.my_feed", token=services.feed_token_for(current_user), _external=True)
 
 

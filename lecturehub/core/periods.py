@@ -1,6 +1,7 @@
 """Reporting periods: "2026-11" (month), "2026-Q4" (quarter), "2026" (year).
 
-Shared by the 督查 record (attendance) and 组织办's reports. Pure module.
+The one home of month and quarter arithmetic: the 督查 record (attendance), the speaker's
+quarter comparison (ratings) and 组织办's reports all use it. Pure module.
 """
 
 from __future__ import annotations
@@ -26,6 +27,13 @@ class Period:
     label: str  # 2026年11月 / 2026年第四季度 / 2026年
     date_from: dt.date
     date_to: dt.date
+
+    @property
+    def number(self) -> int:
+        """The month (1–12) of a month, the quarter (1–4) of a quarter, 1 for a year."""
+        if self.kind == "month":
+            return self.date_from.month
+        return (self.date_from.month - 1) // 3 + 1
 
     @property
     def range_label(self) -> str:
@@ -56,6 +64,11 @@ def quarter(year: int, number: int) -> Period:
     )
 
 
+def quarter_of(day: dt.date) -> Period:
+    """The calendar quarter that contains ``day``."""
+    return quarter(day.year, (day.month - 1) // 3 + 1)
+
+
 def year(number: int) -> Period:
     return Period(
         "year", str(number), f"{number}年", dt.date(number, 1, 1), dt.date(number, 12, 31)
@@ -74,10 +87,24 @@ def parse(text: str | None, today: dt.date) -> Period:
     return month(today.year, today.month)
 
 
+def shifted(period: Period, step: int) -> Period:
+    """The month or quarter ``step`` places later (earlier when negative)."""
+    if period.kind == "month":
+        index = period.date_from.year * 12 + period.number - 1 + step
+        return month(index // 12, index % 12 + 1)
+    index = period.date_from.year * 4 + period.number - 1 + step
+    return quarter(index // 4, index % 4 + 1)
+
+
+def months_before(period: Period, count: int) -> list[Period]:
+    """The ``count`` months before ``period`` (a month), oldest first."""
+    return [shifted(period, -step) for step in range(count, 0, -1)]
+
+
 def choices(today: dt.date) -> list[Period]:
     """This year's months so far, its quarters so far and the year, for a select box."""
     months = [month(today.year, m) for m in range(today.month, 0, -1)]
-    quarters = [quarter(today.year, q) for q in range((today.month - 1) // 3 + 1, 0, -1)]
+    quarters = [quarter(today.year, q) for q in range(quarter_of(today).number, 0, -1)]
     return months + quarters + [year(today.year), year(today.year - 1)]
 
 
@@ -105,7 +132,7 @@ def parse_month(text: str | None, today: dt.date) -> Period:
 def parse_quarter(text: str | None, today: dt.date) -> Period:
     """Strict ``YYYY-Qn``; empty means the current quarter; else a 400 ``bad_quarter``."""
     if not (text or "").strip():
-        return quarter(today.year, (today.month - 1) // 3 + 1)
+        return quarter_of(today)
     match = _QUARTER.match(text.strip())
     if not match:
         raise ServiceError(QUARTER_ERROR, "bad_quarter", 400)

@@ -1,14 +1,19 @@
 """Exports that are safe to open: no user text may become a spreadsheet formula (CSV/Excel
-injection, e.g. a comment ``=HYPERLINK(...)``). Every export goes through these two helpers."""
+injection, e.g. a comment ``=HYPERLINK(...)``). Every export goes through these two helpers,
+and a page hands the bytes over with ``attachment``."""
 
 from __future__ import annotations
 
 import csv
 import io
+from urllib.parse import quote
 
+from flask import Response
 from openpyxl import Workbook
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
 
 
 def safe_text(value):
@@ -36,3 +41,10 @@ def csv_bytes(rows: list[list]) -> bytes:
     buffer = io.StringIO()
     csv.writer(buffer).writerows([[safe_text(v) for v in row] for row in rows])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def attachment(data: bytes, mimetype: str, filename: str) -> Response:
+    """A download of ``data`` under a (Chinese) file name, RFC 6266 ``filename*``."""
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response

@@ -47,3 +47,18 @@ def format_date_zh(value: dt.date) -> str:
 
 def format_datetime_zh(value: dt.datetime) -> str:
     return f"{format_date_zh(value.date())} {value:%H:%M}"
+
+
+def clock(seconds: float | None) -> str:
+    """A length of time as people say it: 45 秒, 12 分钟, 12 分 05 秒, 1 小时 15 分; None is —.
+
+    The one place durations are worded: pages, charts, the analysis's advice and the CLI."""
+    if seconds is None:
+        return "—"
+    minutes, sec = divmod(round(abs(seconds)), 60)
+    if minutes >= 60:
+        hours, minutes = divmod(minutes, 60)
+        return f"{hours} 小时 {minutes} 分" if minutes else f"{hours} 小时"
+    if not minutes:
+        return f"{sec} 秒"
+    return f"{minutes} 分 {sec:02d} 秒" if sec else f"{minutes} 分钟"

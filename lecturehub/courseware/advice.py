@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lecturehub.core.timeutil import clock
 from lecturehub.courseware.deck import (
     TOKEN,
     Advice,
@@ -61,15 +62,8 @@ def _pages(numbers: tuple[int, ...] | list[int]) -> str:
     return f"第 {shown} 页" if len(numbers) <= 12 else f"第 {shown} 等共 {len(numbers)} 页"
 
 
-def _clock(seconds: float) -> str:
-    minutes, sec = divmod(round(abs(seconds)), 60)
-    if not minutes:
-        return f"{sec} 秒"
-    return f"{minutes} 分钟" if not sec else f"{minutes} 分 {sec} 秒"
-
-
 def _media_list(items: list[MediaItem]) -> str:
-    named = (f"{m.name}（{_clock(m.seconds)}）" if m.seconds is not None else m.name for m in items)
+    named = (f"{m.name}（{clock(m.seconds)}）" if m.seconds is not None else m.name for m in items)
     return "、".join(list(named)[:8])
 
 
@@ -116,9 +110,9 @@ def warnings_for(deck: DeckAnalysis, st: AnalysisSettings) -> tuple[DeckWarning,
         "reads_slide": advice.reads_slide or None,
     }
     values = {k: _media_list(items) for k, items in media.items()} | {
-        "est": _clock(deck.estimated_seconds),
-        "limit": _clock(deck.limit_seconds),
-        "over": _clock(-deck.margin_seconds),
+        "est": clock(deck.estimated_seconds),
+        "limit": clock(deck.limit_seconds),
+        "over": clock(-deck.margin_seconds),
         "missing": deck.missing_slides,
         "heavy": st.text_heavy_chars,
     }

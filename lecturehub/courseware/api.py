@@ -10,7 +10,7 @@ from lecturehub.core.errors import ServiceError
 from lecturehub.core.security import api_view
 from lecturehub.core.timeutil import iso
 from lecturehub.courseware import services, status
-from lecturehub.courseware.views import notify_search
+from lecturehub.courseware.upload import upload_and_index
 
 bp = Blueprint("courseware_api", __name__, url_prefix="/api/v1")
 
@@ -73,9 +73,7 @@ def upload(lecture_id: int):
         raise services.too_large_error() from exc
     if file is None or not file.filename:
         raise ServiceError("请求中缺少文件字段 file（multipart/form-data）。", "no_file", 400)
-    row, created = services.upload_courseware(lecture, file.stream, file.filename, current_user)
-    if created:
-        notify_search(lecture.id)
+    row, created = upload_and_index(lecture, file.stream, file.filename, current_user)
     body = courseware_dict(row, _current_id(lecture))
     if not created:
         body["duplicate"] = True
@@ -109,5 +107,4 @@ def get_one(courseware_id: int):
 def delete(courseware_id: int):
     row = services.get_courseware(courseware_id)
     lecture = services.delete_version(row, current_user)
-    notify_search(lecture.id)
     return jsonify({"deleted": courseware_id, "current_id": _current_id(lecture)})

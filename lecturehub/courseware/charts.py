@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
+from lecturehub.core.timeutil import clock
+
 WIDTH, HEIGHT = 600, 220
 PAD_LEFT, PAD_BOTTOM, PAD_TOP = 64, 28, 10
 MIN_BAR_HEIGHT = 2
-
-
-def _clock(seconds: float) -> str:
-    minutes, sec = divmod(int(round(seconds)), 60)
-    return f"{minutes} 分 {sec:02d} 秒" if minutes else f"{sec} 秒"
 
 
 def _bar_class(slide: dict, cut: set[int]) -> str:
@@ -27,7 +24,7 @@ def _tooltip(slide: dict, cut: set[int]) -> str:
     if slide.get("hidden"):
         parts.append("隐藏，不计时")
     else:
-        parts.append(_clock(slide.get("seconds") or 0))
+        parts.append(clock(slide.get("seconds") or 0))
     if slide["slide"] in cut:
         parts.append("建议删去")
     return "，".join(parts)

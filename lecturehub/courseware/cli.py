@@ -15,14 +15,10 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from lecturehub.core.timeutil import clock
 from lecturehub.courseware import services, status
 from lecturehub.courseware.analysis import AnalysisError, DeckAnalysis, analyze_pptx
 from lecturehub.courseware.panels import SOURCES, advice_items
-
-
-def _clock(seconds: float) -> str:
-    minutes, sec = divmod(int(round(seconds)), 60)
-    return f"{minutes} 分 {sec:02d} 秒" if minutes else f"{sec} 秒"
 
 
 def summary_lines(name: str, deck: DeckAnalysis) -> list[str]:
@@ -32,7 +28,7 @@ def summary_lines(name: str, deck: DeckAnalysis) -> list[str]:
     lines = [
         f"{name}",
         f"  结论：{status.verdict_text(deck.estimated_seconds, deck.limit_seconds)}",
-        f"  估算：{_clock(deck.estimated_seconds)}，范围 {_clock(low)} – {_clock(high)}",
+        f"  估算：{clock(deck.estimated_seconds)}，范围 {clock(low)} – {clock(high)}",
         f"  方法：{SOURCES.get(deck.method, deck.method)}",
         f"  幻灯片：{deck.slides_total} 页{hidden}",
     ]

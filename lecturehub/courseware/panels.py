@@ -1,4 +1,5 @@
-"""What courseware shows on other features' pages: the talk page panel and the home card."""
+"""Courseware on the pages that gather several features (``lecturehub.pages``): the panel of
+a talk's page and the home page card; the summary wording shared with the CLI."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from flask import render_template, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
+from lecturehub.core.timeutil import clock
 from lecturehub.core.timeutil import now as local_now
 from lecturehub.courseware import charts, services, status
 from lecturehub.courseware.forms import EmptyForm, UploadForm
@@ -17,11 +19,6 @@ SOURCES = {
 }
 
 
-def _clock(seconds: float | None) -> str:
-    minutes, sec = divmod(int(round(seconds or 0)), 60)
-    return f"{minutes} 分 {sec:02d} 秒" if minutes else f"{sec} 秒"
-
-
 def advice_items(analysis: dict) -> list[str]:
     """The longest slides first, then every warning of the analysis (already in Chinese)."""
     items = []
@@ -29,12 +26,19 @@ def advice_items(analysis: dict) -> list[str]:
     if longest:
         named = "、".join(
             f"第 {s['slide']} 页{('“' + s['title'][:20] + '”') if s['title'] else ''}"
-            f"（{_clock(s['seconds'])}）"
+            f"（{clock(s['seconds'])}）"
             for s in longest
         )
         items.append(f"用时最长：{named}。")
     items += [w["message"] for w in analysis.get("warnings", [])]
     return items
+
+
+def upload_message(row: Courseware, created: bool) -> str:
+    """The flash after an upload through the page."""
+    if not created:
+        return f"与第 {row.version} 版内容相同，未新建版本。"
+    return f"已上传第 {row.version} 版课件：{summary(row)['verdict_text']}。"
 
 
 def summary(row: Courseware) -> dict:
@@ -45,7 +49,7 @@ def summary(row: Courseware) -> dict:
     return {
         "verdict": row.verdict or "ok",
         "verdict_text": status.verdict_text(row.estimated_seconds or 0, limit),
-        "estimate": _clock(row.estimated_seconds),
+        "estimate": clock(row.estimated_seconds or 0),
         "range": f"{status.minutes(low)}–{status.minutes(high)} 分钟",
         "method": SOURCES.get(row.method or "", row.method or ""),
         "slides_total": row.slides_total,
@@ -81,9 +85,7 @@ def panel_context(lecture) -> dict:
     }
 
 
-def lecture_panel(lecture) -> Markup | None:
-    if lecture is None or not current_user.is_authenticated:
-        return None
+def lecture_panel(lecture) -> Markup:
     return Markup(render_template("courseware/_panel.html", **panel_context(lecture)))  # noqa: S704
 
 
@@ -97,9 +99,5 @@ def home_card(user) -> Markup | None:
 
 
 def talk_url(lecture_id: int) -> str:
-    """The talk's page when the schedule feature offers one, else the courseware page."""
-    from flask import current_app
-
-    if "schedule.lecture" in current_app.view_functions:
-        return url_for("schedule.lecture", lecture_id=lecture_id) + "#courseware"
-    return url_for("courseware.lecture", lecture_id=lecture_id)
+    """The courseware section of the talk's page."""
+    return url_for("pages.lecture", lecture_id=lecture_id, _anchor="courseware")

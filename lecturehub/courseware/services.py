@@ -1,5 +1,8 @@
 """Courseware operations: upload (spool → analyse → store → row), versions, deletion.
 
+The web upload (page and API alike) goes through ``courseware.upload.upload_and_index``, which
+calls ``upload_courseware`` here and then hands the new version to the search index.
+
 Upload order, so that a crash or a refusal never leaves a half file or a row pointing at
 nothing: spool the stream into a temp file in the store while hashing it, sniff and analyse
 the temp file, move it into place under its SHA-256, insert the row, commit. Any refusal
@@ -20,6 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from lecturehub.auth.models import User
+from lecturehub.core import signals
 from lecturehub.core.errors import Forbidden, NotFound, ServiceError
 from lecturehub.core.storage import TooLarge, get_store
 from lecturehub.core.timeutil import now as local_now
@@ -218,37 +222,42 @@ def versions(lecture: Lecture) -> list[Courseware]:
     return list(db.session.scalars(query.order_by(Courseware.version.desc())))
 
 
-def current_version(lecture: Lecture) -> Courseware | None:
-    query = select(Courseware).where(Courseware.lecture_id == lecture.id)
-    return db.session.scalar(query.order_by(Courseware.version.desc()).limit(1))
+def _current_versions(*columns, lecture_ids: list[int] | None = None):
+    """SELECT columns of the current (highest) version of each talk's courseware."""
+    latest = select(Courseware.lecture_id, func.max(Courseware.version).label("version"))
+    if lecture_ids is not None:
+        latest = latest.where(Courseware.lecture_id.in_(lecture_ids))
+    latest = latest.group_by(Courseware.lecture_id).subquery()
+    is_latest = (Courseware.lecture_id == latest.c.lecture_id) & (
+        Courseware.version == latest.c.version
+    )
+    return select(*columns).select_from(Courseware).join(latest, is_latest)
 
 
 def current_for(lecture_ids: list[int]) -> dict[int, Courseware]:
-    """lecture id → its current version, for the lectures that have one."""
+    """lecture id → its current version, for the lectures that have one.
+
+    The one home of "current": everything that shows, counts or indexes a talk's courseware
+    asks this (or ``current_ids`` / ``current_slides_total`` below, the light forms)."""
     if not lecture_ids:
         return {}
-    latest = (
-        select(Courseware.lecture_id, func.max(Courseware.version).label("version"))
-        .where(Courseware.lecture_id.in_(lecture_ids))
-        .group_by(Courseware.lecture_id)
-        .subquery()
-    )
-    query = select(Courseware).join(
-        latest,
-        (Courseware.lecture_id == latest.c.lecture_id) & (Courseware.version == latest.c.version),
-    )
-    return {row.lecture_id: row for row in db.session.scalars(query)}
+    rows = db.session.scalars(_current_versions(Courseware, lecture_ids=lecture_ids))
+    return {row.lecture_id: row for row in rows}
 
 
-def list_current() -> list[Courseware]:
-    """The current version of every talk that has courseware (for reindexing)."""
-    ids = list(db.session.scalars(select(Courseware.lecture_id).distinct()))
-    return sorted(current_for(ids).values(), key=lambda row: row.lecture_id)
+def current_version(lecture: Lecture) -> Courseware | None:
+    return current_for([lecture.id]).get(lecture.id)
 
 
-def slides_for_index(row: Courseware) -> list[dict]:
-    """[{slide, title, text, notes, hidden}] of one version, for the search indexer."""
-    return row.slides
+def current_ids() -> dict[int, int]:
+    """lecture id → id of its current version, for every talk with courseware."""
+    return dict(db.session.execute(_current_versions(Courseware.lecture_id, Courseware.id)).all())
+
+
+def current_slides_total() -> int:
+    """Slides of every talk's current version together (what the search index holds)."""
+    total = db.session.scalar(_current_versions(func.sum(Courseware.slides_total)))
+    return int(total or 0)
 
 
 def file_path(row: Courseware) -> Path:
@@ -271,6 +280,7 @@ def delete_version(row: Courseware, by: User) -> Lecture:
     db.session.commit()
     if not _key_in_use(sha256):
         get_store().delete(sha256)
+    signals.courseware_deleted.send(lecture)
     return lecture
 
 

@@ -1,4 +1,5 @@
-"""Who has handed in what: deadlines, verdict wording, the ``courseware_status`` provider."""
+"""Who has handed in what: deadlines, verdict wording, each talk's courseware status (shown by
+the schedule's pages, the talk page and the API)."""
 
 from __future__ import annotations
 
@@ -63,7 +64,7 @@ def status_dict(lecture: Lecture, row: Courseware | None) -> dict:
 
 
 def courseware_status(lecture_ids) -> dict[int, dict]:
-    """The provider: {lecture id: {"status", "label", "estimated_seconds", "uploaded_at", …}}."""
+    """{lecture id: {"status", "label", "estimated_seconds", "uploaded_at", …}} of existing talks."""
     ids = [int(i) for i in lecture_ids]
     lectures = db.session.scalars(select(Lecture).where(Lecture.id.in_(ids))) if ids else []
     current = services.current_for(ids)

@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 from sqlalchemy import func, select
 
+from lecturehub.attendance import services as attendance_services
 from lecturehub.auth import services as auth_services
-from lecturehub.core.templating import provider
 from lecturehub.extensions import db
 from lecturehub.ratings import services
 from lecturehub.ratings.aggregates import DIMENSIONS
@@ -76,8 +76,8 @@ def load(progress: Callable[[str], None] = print) -> None:
     if db.session.scalar(select(func.count(Rating.id))):
         progress("已有评价数据，跳过评价演示数据。")
         return
-    signed_in_users = provider("attendance_signed_in_users")
-    talks = [t for t in _held_talks() if signed_in_users and signed_in_users(t.session_id)]
+    signed_in_users = attendance_services.signed_in_users
+    talks = [t for t in _held_talks() if signed_in_users(t.session_id)]
     if not talks:
         progress("没有已签到的历史讲学，跳过评价演示数据。")
         return

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from lecturehub.attendance import services as attendance_services
 from lecturehub.auth.models import User
 from lecturehub.core.errors import Conflict, NotFound, ServiceError
-from lecturehub.core.templating import provider
 from lecturehub.core.timeutil import now as local_now
 from lecturehub.extensions import db
 from lecturehub.ratings import services
@@ -29,7 +29,6 @@ REASON_MAX = 500
 class Participation:
     rated: list[User]  # sorted by name
     not_rated: list[User]  # signed in, not rated; sorted by name
-    signed_in_known: bool  # False when the attendance provider is absent
 
 
 def _by_name(users) -> list[User]:
@@ -46,11 +45,8 @@ def participation(lecture: Lecture) -> Participation:
     rater_ids = set(
         db.session.scalars(select(Rating.user_id).where(Rating.lecture_id == lecture.id))
     )
-    fn = provider("attendance_signed_in_users")
-    signed = set(fn(lecture.session_id)) if fn else set()
-    return Participation(
-        _by_name(_users(rater_ids)), _by_name(_users(signed - rater_ids)), fn is not None
-    )
+    signed = set(attendance_services.signed_in_users(lecture.session_id))
+    return Participation(_by_name(_users(rater_ids)), _by_name(_users(signed - rater_ids)))
 
 
 def get_rating(rating_id: int) -> Rating:

@@ -1,8 +1,9 @@
-"""What ratings shows on other pages: the panel on a talk's page and the home-page prompt."""
+"""Ratings on the pages that gather several features (``lecturehub.pages``): the panel of a
+talk's page and the home-page prompt; the speaker's charts of "my talks"."""
 
 from __future__ import annotations
 
-from flask import current_app, render_template, url_for
+from flask import render_template, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -15,10 +16,8 @@ from lecturehub.ratings.models import SCORE_FIELDS
 
 
 def talk_url(lecture_id: int) -> str:
-    """The talk's page when the schedule offers one, else the rating page."""
-    if "schedule.lecture" in current_app.view_functions:
-        return url_for("schedule.lecture", lecture_id=lecture_id) + "#ratings"
-    return url_for("ratings.rate", lecture_id=lecture_id)
+    """The ratings section of the talk's page."""
+    return url_for("pages.lecture", lecture_id=lecture_id, _anchor="ratings")
 
 
 def summary_chart(summary) -> Markup | None:
@@ -60,9 +59,7 @@ def panel_context(lecture, submitted: dict | None = None) -> dict:
     }
 
 
-def lecture_panel(lecture) -> Markup | None:
-    if lecture is None or not current_user.is_authenticated:
-        return None
+def lecture_panel(lecture) -> Markup:
     return Markup(render_template("ratings/_panel.html", **panel_context(lecture)))  # noqa: S704
 
 

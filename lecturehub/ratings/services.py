@@ -1,8 +1,7 @@
 """Rating a talk: who may rate and when, the checks on scores and comments, one rating each.
 
-Only people who signed in may rate, from the end of the session for RATING_WINDOW_DAYS days.
-Attendance is a sibling feature: it is asked through the ``attendance_signed_in`` provider
-(without it, nobody counts as signed in).
+Only people who signed in may rate, from the end of the session for RATING_WINDOW_DAYS days;
+who signed in is attendance's record (ratings sits above attendance in the layers for this).
 """
 
 from __future__ import annotations
@@ -13,9 +12,9 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from lecturehub.attendance import services as attendance_services
 from lecturehub.auth.models import User
 from lecturehub.core.errors import Conflict, Forbidden, ServiceError
-from lecturehub.core.templating import provider
 from lecturehub.core.timeutil import now as local_now
 from lecturehub.extensions import db
 from lecturehub.ratings.aggregates import LABELS
@@ -46,16 +45,6 @@ def window(lecture: Lecture) -> tuple[dt.datetime, dt.datetime]:
     return opens, opens + dt.timedelta(days=window_days())
 
 
-def signed_in(lecture: Lecture, user: User) -> bool:
-    fn = provider("attendance_signed_in")
-    return bool(fn and fn(lecture.session_id, user.id))
-
-
-def signed_in_count(lecture: Lecture) -> int | None:
-    fn = provider("attendance_signed_in_count")
-    return int(fn(lecture.session_id)) if fn else None
-
-
 def refusal(lecture: Lecture, user: User, now: dt.datetime | None = None) -> ServiceError | None:
     """Why ``user`` may not rate ``lecture`` now, or None when they may."""
     now = now or local_now()
@@ -74,7 +63,7 @@ def refusal(lecture: Lecture, user: User, now: dt.datetime | None = None) -> Ser
         )
     if lecture.speaker_id == user.id:
         return Forbidden("讲课人不能评价自己的讲学。", "own_talk")
-    if not signed_in(lecture, user):
+    if not attendance_services.signed_in(lecture.session_id, user.id):
         return Forbidden("您没有在本场讲学签到，只有签到的人员才能评价。", "not_attended")
     return None
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
-from lecturehub.core.timeutil import iso
+from lecturehub.attendance import services as attendance_services
+from lecturehub.core import periods
 from lecturehub.core.timeutil import now as local_now
 from lecturehub.extensions import db
 from lecturehub.ratings import services
@@ -26,7 +27,7 @@ from lecturehub.schedule.models import Lecture, Session
 class LectureSummary:
     lecture: Lecture
     count: int
-    signed_in: int | None
+    signed_in: int
     min_count: int
     aggregate: Aggregate | None = None  # None below the minimum count
     comments: list[str] = field(default_factory=list)
@@ -105,7 +106,9 @@ def summaries(lectures: list[Lecture], rng: random.Random | None = None) -> list
     out = []
     for lecture in lectures:
         scores = rows.get(lecture.id, [])
-        summary = LectureSummary(lecture, len(scores), services.signed_in_count(lecture), minimum)
+        summary = LectureSummary(
+            lecture, len(scores), attendance_services.signed_in_count(lecture.session_id), minimum
+        )
         if len(scores) >= minimum:
             summary.aggregate = aggregate(scores)
             summary.comments = texts.get(lecture.id, [])
@@ -118,18 +121,6 @@ def summary(lecture: Lecture, rng: random.Random | None = None) -> LectureSummar
 
 
 # --- quarters and the speaker's comparison ---------------------------------------------------
-
-
-def quarter_of(day: dt.date) -> tuple[dt.date, dt.date]:
-    """The first and last day of the calendar quarter that contains ``day``."""
-    q = (day.month - 1) // 3
-    start = dt.date(day.year, 3 * q + 1, 1)
-    after = dt.date(day.year + 1, 1, 1) if q == 3 else dt.date(day.year, 3 * q + 4, 1)
-    return start, after - dt.timedelta(days=1)
-
-
-def quarter_label(day: dt.date) -> str:
-    return f"{day.year}年第{'一二三四'[(day.month - 1) // 3]}季度"
 
 
 def ended_lectures(
@@ -162,8 +153,10 @@ def pooled(lectures: list[Lecture]) -> Aggregate | None:
 
 def series_quarter_average(lecture: Lecture, now: dt.datetime | None = None) -> Aggregate | None:
     """The series' average this quarter, over the talks that meet the minimum count."""
-    start, end = quarter_of(lecture.session.date)
-    return pooled(ended_lectures(start, end, now, lecture.session.series_id))
+    quarter = periods.quarter_of(lecture.session.date)
+    return pooled(
+        ended_lectures(quarter.date_from, quarter.date_to, now, lecture.session.series_id)
+    )
 
 
 @dataclass
@@ -180,12 +173,9 @@ def speaker_talks(lectures: list[Lecture], now: dt.datetime | None = None) -> li
     held.sort(key=lambda lec: lec.session.starts_at, reverse=True)
     return [
         SpeakerTalk(
-            s, series_quarter_average(s.lecture, now), quarter_label(s.lecture.session.date)
+            s,
+            series_quarter_average(s.lecture, now),
+            periods.quarter_of(s.lecture.session.date).label,
         )
         for s in summaries(held)
     ]
-
-
-def window_info(lecture: Lecture) -> dict:
-    opens, closes = services.window(lecture)
-    return {"opens_at": iso(opens), "closes_at": iso(closes)}

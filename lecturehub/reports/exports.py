@@ -266,7 +266,7 @@ def quarterly_workbook(report: QuarterReport, org: str, exported_at) -> bytes:
 
 def _quarter_total(report: QuarterReport) -> list:
     total = report.total
-    signed = sum(s.signed_in or 0 for s in report.talks)
+    signed = sum(s.signed_in for s in report.talks)
     count = sum(s.count for s in report.talks)
     return [
         "合计",

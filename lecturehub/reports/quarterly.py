@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from lecturehub.attendance import records
-from lecturehub.attendance import services as attendance_services
 from lecturehub.core.timeutil import now as local_now
 from lecturehub.courseware import services as courseware_services
 from lecturehub.courseware.models import Courseware
@@ -22,6 +21,7 @@ from lecturehub.ratings.summaries import LectureSummary
 from lecturehub.reports import services
 from lecturehub.reports.satisfaction import pooled
 from lecturehub.reports.services import Period
+from lecturehub.schedule import services as schedule_services
 
 IMPROVE_BELOW = 3.5
 BEST_MEAN, BEST_COUNT, BEST_SHARE = 4.5, 3, 0.10
@@ -146,7 +146,9 @@ def _department_order(row: DepartmentRow):
 
 def attendance(period: Period, now: dt.datetime) -> list[SeriesAttendance]:
     """Per series: present + late over expected (应到, without the exempt), from the record."""
-    sessions = attendance_services.sessions_between(period.date_from, period.date_to, until=now)
+    sessions = schedule_services.list_sessions(
+        period.date_from, period.date_to, active_only=True, until=now
+    )
     grouped: dict[int, list] = defaultdict(list)
     for sheet in records.session_sheets(sessions, now):
         grouped[sheet.session.series_id].append(sheet)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from lecturehub.core import periods
 from lecturehub.core.timeutil import now as local_now
 from lecturehub.ratings import services as rating_services
 from lecturehub.ratings.aggregates import Aggregate, aggregate, ratio
@@ -52,7 +53,7 @@ class MonthReport:
 
     @property
     def signed_in(self) -> int:
-        return sum(s.signed_in or 0 for s in self.talks)
+        return sum(s.signed_in for s in self.talks)
 
     @property
     def response_rate(self) -> float | None:
@@ -114,7 +115,7 @@ def monthly(period: Period, now: dt.datetime | None = None, rng=None) -> MonthRe
     now = now or local_now()
     talks = services.talk_summaries(period, now, rng)
     total = pooled(talks)
-    trend = [trend_point(p, now) for p in services.months_before(period, TREND_MONTHS)]
+    trend = [trend_point(p, now) for p in periods.months_before(period, TREND_MONTHS)]
     return MonthReport(
         period, talks, total, trend + [_point(period, talks, total)], rating_services.min_count()
     )

@@ -16,8 +16,10 @@ from flask import (
     url_for,
 )
 
+from lecturehub.core import periods
 from lecturehub.core.errors import ServiceError
 from lecturehub.core.security import role_required
+from lecturehub.core.spreadsheet import XLSX
 from lecturehub.core.timeutil import now as local_now
 from lecturehub.ratings.aggregates import DIMENSIONS, LABELS, percent
 from lecturehub.ratings.panels import talk_url
@@ -25,7 +27,6 @@ from lecturehub.reports import charts, exports, quarterly, satisfaction, service
 
 bp = Blueprint("reports", __name__)
 ROLES = ("organiser", "admin")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _period(parse, arg: str, endpoint: str):
@@ -48,7 +49,7 @@ def index():
         "reports/index.html",
         month=services.parse_month(None),
         quarter=services.parse_quarter(None),
-        shifted=services.shifted,
+        shifted=periods.shifted,
     )
 
 
@@ -67,8 +68,8 @@ def satisfaction_page():
         dimensions=DIMENSIONS,
         trend_chart=charts.trend_chart(report.trend),
         dimension_chart=charts.dimension_bars(report.total),
-        prev=services.shifted(period, -1),
-        next=services.shifted(period, 1),
+        prev=periods.shifted(period, -1),
+        next=periods.shifted(period, 1),
         talk_url=talk_url,
     )
 
@@ -101,8 +102,8 @@ def quarterly_page():
         talk_chart=charts.talk_bars(report.ranked[:15]),
         department_chart=charts.department_bars(report.departments),
         attendance_chart=charts.attendance_bars(report.attendance),
-        prev=services.shifted(period, -1),
-        next=services.shifted(period, 1),
+        prev=periods.shifted(period, -1),
+        next=periods.shifted(period, 1),
         talk_url=talk_url,
     )
 

@@ -1,14 +1,18 @@
-"""排课 pages for 党政办 (admin): dashboard, generate, rotation, series settings, changes."""
+"""排课 pages for 党政办 (admin): dashboard, generate, rotation, series settings, changes.
+
+Their own blueprint, ``schedule_admin`` (the pages for everyone are ``schedule`` in ``views``).
+"""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from lecturehub.auth import services as auth_services
 from lecturehub.auth.forms import EmptyForm
 from lecturehub.core import timeutil
 from lecturehub.core.errors import ServiceError
 from lecturehub.core.security import role_required
+from lecturehub.courseware import status as courseware_status
 from lecturehub.extensions import db
 from lecturehub.schedule import feeds, lectures, rotation, services
 from lecturehub.schedule.forms import (
@@ -20,7 +24,8 @@ from lecturehub.schedule.forms import (
     SeriesForm,
 )
 from lecturehub.schedule.generation import generate_sessions
-from lecturehub.schedule.views import bp
+
+bp = Blueprint("schedule_admin", __name__)
 
 
 def _refused(exc: ServiceError, template: str, **context):
@@ -32,7 +37,10 @@ def _refused(exc: ServiceError, template: str, **context):
 @bp.route("/admin/schedule")
 @role_required("admin")
 def dashboard():
-    rows = lectures.dashboard()
+    now = timeutil.now()
+    sessions = lectures.dashboard_sessions(now)
+    talks = [s.lecture.id for s in sessions if s.lecture is not None]
+    rows = lectures.dashboard(sessions, courseware_status.courseware_status(talks), now)
     return render_template("schedule/dashboard.html", rows=rows, feed_token=feeds.all_feed_token())
 
 
@@ -98,15 +106,15 @@ def _assignments() -> dict[int, int | None]:
 def confirm_rotation():
     if not EmptyForm().validate_on_submit():
         flash("页面已过期，请重新生成轮讲方案。", "danger")
-        return redirect(url_for("schedule.rotation_plan"))
+        return redirect(url_for("schedule_admin.rotation_plan"))
     try:
         created = rotation.confirm_rotation(_assignments())
     except ServiceError as exc:
         db.session.rollback()
         flash(exc.message, "danger")
-        return redirect(url_for("schedule.rotation_plan"))
+        return redirect(url_for("schedule_admin.rotation_plan"))
     flash(f"已确认轮讲安排，新建 {len(created)} 场讲学，请各部门确定讲课人。", "success")
-    return redirect(url_for("schedule.dashboard"))
+    return redirect(url_for("schedule_admin.dashboard"))
 
 
 @bp.route("/admin/schedule/series")
@@ -146,7 +154,7 @@ def edit_series(series_id: int):
         except ServiceError as exc:
             return _refused(exc, "schedule/series_form.html", form=form, series=series)
         flash(f"已保存，{changed} 场尚未举行的活动已按新设置更新。", "success")
-        return redirect(url_for("schedule.series_list"))
+        return redirect(url_for("schedule_admin.series_list"))
     status = 422 if request.method == "POST" else 200
     return render_template("schedule/series_form.html", form=form, series=series), status
 
@@ -169,7 +177,7 @@ def extra_session():
         except ServiceError as exc:
             return _refused(exc, "schedule/extra.html", form=form)
         flash("已添加临时活动。", "success")
-        return redirect(url_for("schedule.session", session_id=item.id))
+        return redirect(url_for("pages.session", session_id=item.id))
     status = 422 if request.method == "POST" else 200
     return render_template("schedule/extra.html", form=form), status
 
@@ -185,7 +193,7 @@ def cancel_session(session_id: int):
         except ServiceError as exc:
             return _refused(exc, "schedule/change.html", form=form, session=item, action="cancel")
         flash("已取消该活动，参加人员会看到取消原因。", "success")
-        return redirect(url_for("schedule.session", session_id=item.id))
+        return redirect(url_for("pages.session", session_id=item.id))
     status = 422 if request.method == "POST" else 200
     return render_template("schedule/change.html", form=form, session=item, action="cancel"), status
 
@@ -212,7 +220,7 @@ def move_session(session_id: int):
         except ServiceError as exc:
             return _refused(exc, "schedule/change.html", form=form, session=item, action="move")
         flash("已调整该活动，参加人员会看到调整原因。", "success")
-        return redirect(url_for("schedule.session", session_id=item.id))
+        return redirect(url_for("pages.session", session_id=item.id))
     status = 422 if request.method == "POST" else 200
     return render_template("schedule/change.html", form=form, session=item, action="move"), status
 
@@ -227,6 +235,6 @@ def add_lecture(session_id: int):
         except ServiceError as exc:
             db.session.rollback()
             flash(exc.message, "danger")
-            return redirect(url_for("schedule.session", session_id=item.id))
+            return redirect(url_for("pages.session", session_id=item.id))
         return redirect(url_for("schedule.edit_lecture", lecture_id=created.id))
-    return redirect(url_for("schedule.session", session_id=item.id))
+    return redirect(url_for("pages.session", session_id=item.id))

@@ -18,12 +18,10 @@ from collections.abc import Callable, Iterable
 
 import icalendar
 from flask import current_app
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from lecturehub.core import timeutil
-from lecturehub.extensions import db
-from lecturehub.schedule.models import KIND_LECTURE, Lecture, Series, Session
+from lecturehub.schedule import services
+from lecturehub.schedule.models import KIND_LECTURE, Lecture, Session
 
 ALARMS = {KIND_LECTURE: dt.timedelta(hours=1)}
 DEFAULT_ALARM = dt.timedelta(minutes=30)
@@ -43,14 +41,7 @@ def check_all_feed_token(token: str) -> bool:
 def feed_sessions(now: dt.datetime | None = None) -> list[Session]:
     """Sessions everybody attends: all of the active series, from two months back on."""
     since = (now or timeutil.now()).date() - dt.timedelta(days=FEED_DAYS_BACK)
-    query = (
-        select(Session)
-        .join(Series)
-        .where(Series.active.is_(True), Session.date >= since)
-        .options(selectinload(Session.series), selectinload(Session.lecture))
-        .order_by(Session.starts_at)
-    )
-    return list(db.session.scalars(query))
+    return [session for session in services.list_sessions(since) if session.series.active]
 
 
 def _summary(session: Session, mine: bool) -> str:
@@ -133,7 +124,7 @@ def build_calendar(
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", "Asia/Shanghai")
-    stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    stamp = timeutil.aware(timeutil.now()).astimezone(dt.UTC)
     own = {lecture.session_id: lecture for lecture in own_lectures}
     for session in sessions:
         url = url_for_session(session) if url_for_session else None

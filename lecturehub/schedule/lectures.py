@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -11,16 +10,13 @@ from sqlalchemy.orm import selectinload
 
 from lecturehub.auth import services as auth_services
 from lecturehub.auth.models import Department, User
-from lecturehub.core import timeutil
+from lecturehub.core import signals, timeutil
 from lecturehub.core.errors import Conflict, NotFound, ServiceError
-from lecturehub.core.templating import provider
 from lecturehub.extensions import db
 from lecturehub.schedule import services
 from lecturehub.schedule.generation import check_not_holiday, start_time_for
 from lecturehub.schedule.models import CATEGORIES, KIND_LECTURE, Lecture, Session
 
-log = logging.getLogger(__name__)
-NO_COURSEWARE = {"status": "none", "label": "未提交", "estimated_seconds": None}
 SEARCH_FIELDS = {"title", "speaker", "department", "category"}  # stored on indexed slides
 HEAD_FIELDS = {"title", "speaker", "category", "abstract"}  # what a department head may change
 UNSET = object()
@@ -126,19 +122,8 @@ def update_lecture(lecture: Lecture, changes: dict, by: User | None = None) -> L
     _assign(lecture, cleaned)
     db.session.commit()
     if SEARCH_FIELDS & cleaned.keys():
-        notify_search(lecture.id)
+        signals.lecture_changed.send(lecture)
     return lecture
-
-
-def notify_search(lecture_id: int) -> None:
-    """Let the search feature (if present) refresh the talk's slides; never fails the edit."""
-    fn = provider("search_lecture_changed")
-    if fn is None:
-        return
-    try:
-        fn(lecture_id)
-    except Exception:
-        log.exception("search update failed for lecture %s", lecture_id)
 
 
 def _check_lecture_session(session: Session) -> None:
@@ -211,13 +196,6 @@ def add_lecture_on_date(day: dt.date | None, **changes) -> Lecture:
 # --- reads ----------------------------------------------------------------------------------
 
 
-def courseware_status(lectures: list[Lecture]) -> dict[int, dict]:
-    """Status per talk from the courseware feature's provider; "未提交" without it."""
-    fn = provider("courseware_status")
-    found = fn([lec.id for lec in lectures]) if fn and lectures else {}
-    return {lec.id: found.get(lec.id) or dict(NO_COURSEWARE) for lec in lectures}
-
-
 def talks_of(user: User, since: dt.date | None = None) -> list[Lecture]:
     query = (
         select(Lecture)
@@ -262,17 +240,20 @@ def _problems(session: Session, lecture: Lecture | None, status: dict | None, no
     return problems
 
 
-def dashboard(now: dt.datetime | None = None, weeks: int = 4) -> list[DashboardRow]:
-    """Talks of the next weeks with courseware status and what is overdue."""
-    now = now or timeutil.now()
+def dashboard_sessions(now: dt.datetime, weeks: int = 4) -> list[Session]:
+    """The lecture sessions of the next weeks that have not ended (not cancelled)."""
     end = now.date() + dt.timedelta(weeks=weeks)
     sessions = services.list_sessions(now.date(), end, kind=KIND_LECTURE, active_only=True)
-    sessions = [s for s in sessions if s.ends_at >= now]
-    statuses = courseware_status([s.lecture for s in sessions if s.lecture is not None])
+    return [s for s in sessions if s.ends_at >= now]
+
+
+def dashboard(sessions: list[Session], courseware: dict[int, dict], now) -> list[DashboardRow]:
+    """One row per session with its talk's courseware status (lecture id → the courseware
+    feature's status dict) and what is overdue."""
     rows = []
     for session in sessions:
         lecture = session.lecture
-        status = statuses.get(lecture.id) if lecture is not None else None
+        status = courseware.get(lecture.id) if lecture is not None else None
         rows.append(
             DashboardRow(session, lecture, status, _problems(session, lecture, status, now))
         )

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from lecturehub.auth import services as auth_services
 from lecturehub.auth.models import User
-from lecturehub.core import timeutil
+from lecturehub.core import signals, timeutil
 from lecturehub.core.errors import Conflict, NotFound, ServiceError
 from lecturehub.extensions import db
 from lecturehub.schedule.generation import check_not_holiday, start_time_for
@@ -75,8 +75,8 @@ def list_series(active_only: bool = False) -> list[Series]:
     return list(db.session.scalars(query))
 
 
-def get_series(series_id: int) -> Series:
-    series = db.session.get(Series, series_id)
+def get_series(series_id: int | None) -> Series:
+    series = db.session.get(Series, series_id) if series_id else None
     if series is None:
         raise NotFound("找不到该活动系列。", "series_not_found")
     return series
@@ -106,24 +106,34 @@ def get_session(session_id: int) -> Session:
 
 def list_sessions(
     start: dt.date,
-    end: dt.date,
+    end: dt.date | None = None,
+    *,
     series_id: int | None = None,
     kind: str | None = None,
     active_only: bool = False,
+    until: dt.datetime | None = None,
 ) -> list[Session]:
+    """Sessions dated ``start`` to ``end`` (no end: every later one), in time order.
+
+    The one session listing: of one series or one kind, without the cancelled ones
+    (``active_only``), or only those begun by ``until``."""
     query = (
         select(Session)
         .join(Series)
-        .where(Session.date.between(start, end))
+        .where(Session.date >= start)
         .options(selectinload(Session.series), selectinload(Session.lecture))
         .order_by(Session.starts_at, Session.id)
     )
+    if end is not None:
+        query = query.where(Session.date <= end)
     if series_id:
         query = query.where(Session.series_id == series_id)
     if kind:
         query = query.where(Series.kind == kind)
     if active_only:
         query = query.where(Session.status != STATUS_CANCELLED)
+    if until is not None:
+        query = query.where(Session.starts_at <= until)
     return list(db.session.scalars(query))
 
 
@@ -209,9 +219,7 @@ def move_session(
     session.change_reason, session.sequence = reason, session.sequence + 1
     db.session.commit()
     if lecture is not None and session.date != old_day:
-        from lecturehub.schedule.lectures import notify_search  # lectures imports this module
-
-        notify_search(lecture.id)
+        signals.lecture_changed.send(lecture)
     return session
 
 

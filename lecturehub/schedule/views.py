@@ -1,6 +1,7 @@
-"""Pages for everyone: calendar (list, week, month), a session, a talk, my talks, the feeds.
+"""Pages for everyone: calendar (list, week, month), editing a talk, my talks, the feeds.
 
-The admin pages (排课) live in ``admin_views`` and register on this same ``bp``.
+The admin pages (排课) are the ``schedule_admin`` blueprint in ``admin_views``; a session's
+page and a talk's page gather other features' panels and live in ``lecturehub.pages``.
 """
 
 from __future__ import annotations
@@ -8,13 +9,25 @@ from __future__ import annotations
 import calendar as pycalendar
 import datetime as dt
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from lecturehub.auth import services as auth_services
 from lecturehub.core import timeutil
 from lecturehub.core.errors import ServiceError
 from lecturehub.core.security import public, role_required
+from lecturehub.courseware import status as courseware_status
+from lecturehub.extensions import db
 from lecturehub.schedule import feeds, lectures, services
 from lecturehub.schedule.forms import LectureForm
 
@@ -102,26 +115,6 @@ def month():
     )
 
 
-@bp.route("/sessions/<int:session_id>")
-@role_required()
-def session(session_id: int):
-    item = services.get_session(session_id)
-    return render_template("schedule/session.html", session=item)
-
-
-@bp.route("/lectures/<int:lecture_id>")
-@role_required()
-def lecture(lecture_id: int):
-    item = lectures.get_lecture(lecture_id)
-    status = lectures.courseware_status([item])[item.id]
-    return render_template(
-        "schedule/lecture.html",
-        lecture=item,
-        courseware=status,
-        can_edit=lectures.can_edit(current_user, item),
-    )
-
-
 def _fill_lecture_choices(form: LectureForm, lecture) -> None:
     users = auth_services.list_users(active_only=True)
     if lecture.department is not None:  # the department's own people first
@@ -162,11 +155,11 @@ def edit_lecture(lecture_id: int):
         try:
             lectures.update_lecture(item, _lecture_changes(form, item), by=current_user)
         except ServiceError as exc:
-            services.db.session.rollback()
+            db.session.rollback()
             flash(exc.message, "danger")
             return render_template("schedule/lecture_form.html", form=form, lecture=item), 422
         flash("讲学信息已保存。", "success")
-        return redirect(url_for("schedule.lecture", lecture_id=item.id))
+        return redirect(url_for("pages.lecture", lecture_id=item.id))
     status = 422 if request.method == "POST" else 200
     return render_template("schedule/lecture_form.html", form=form, lecture=item), status
 
@@ -178,7 +171,7 @@ def my_talks():
     now = timeutil.now()
     upcoming = [t for t in talks if t.session.ends_at >= now]
     past = [t for t in talks if t.session.ends_at < now][::-1]
-    statuses = lectures.courseware_status(talks)
+    statuses = courseware_status.courseware_status([t.id for t in talks])
     return render_template(
         "schedule/my_talks.html", upcoming=upcoming, past=past, statuses=statuses, now=now
     )
@@ -195,14 +188,18 @@ def _ics(body: bytes, filename: str) -> Response:
 
 
 def _session_url(item) -> str:
-    return url_for("schedule.session", session_id=item.id, _external=True)
+    return url_for("pages.session", session_id=item.id, _external=True)
+
+
+def _calendar_name(whose: str) -> str:
+    return f"{current_app.config['SITE_NAME']} · {whose}"
 
 
 @bp.route("/schedule/calendar.ics")
 @role_required()
 def feed():
     body = feeds.build_calendar(
-        feeds.feed_sessions(), "我的业务我来讲 · 全部活动", url_for_session=_session_url
+        feeds.feed_sessions(), _calendar_name("全部活动"), url_for_session=_session_url
     )
     return _ics(body, "lecturehub.ics")
 
@@ -213,7 +210,7 @@ def all_feed(token: str):
     if not feeds.check_all_feed_token(token):
         abort(404)
     body = feeds.build_calendar(
-        feeds.feed_sessions(), "我的业务我来讲 · 全部活动", url_for_session=_session_url
+        feeds.feed_sessions(), _calendar_name("全部活动"), url_for_session=_session_url
     )
     return _ics(body, "lecturehub.ics")
 
@@ -226,11 +223,8 @@ def my_feed(token: str):
         abort(404)
     body = feeds.build_calendar(
         feeds.feed_sessions(),
-        f"我的业务我来讲 · {user.name}",
+        _calendar_name(user.name),
         own_lectures=lectures.talks_of(user),
         url_for_session=_session_url,
     )
     return _ics(body, "my-lecturehub.ics")
-
-
-from lecturehub.schedule import admin_views  # noqa: E402, F401  (registers the admin pages on bp)

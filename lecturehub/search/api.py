@@ -38,7 +38,7 @@ def hit_dict(hit) -> dict:
         "category": hit.category,
         "hidden": hit.hidden,
         "score": round(hit.score, 4),
-        "url": url_for("schedule.lecture", lecture_id=hit.lecture_id, _anchor=f"slide-{hit.slide}"),
+        "url": url_for("pages.lecture", lecture_id=hit.lecture_id, _anchor=f"slide-{hit.slide}"),
     }
 
 

@@ -17,6 +17,7 @@ import time
 import click
 from flask.cli import with_appcontext
 
+from lecturehub.courseware import services as courseware_services
 from lecturehub.search import maintenance, services
 
 
@@ -35,7 +36,7 @@ def _rate(count: int, seconds: float) -> str:
 @with_appcontext
 def reindex_command(procs: int) -> None:
     """Rebuild the slide search index from the database (swapped in atomically)."""
-    total, started, done = services.slide_count(), time.monotonic(), [0]
+    total, started, done = courseware_services.current_slides_total(), time.monotonic(), [0]
 
     def progress(count: int) -> None:
         bar.update(max(0, count - done[0]))
@@ -51,7 +52,7 @@ def reindex_command(procs: int) -> None:
     ) as bar:
         count = services.rebuild(progress=progress, procs=procs)
     seconds = time.monotonic() - started
-    decks = len(services.current_decks())
+    decks = len(courseware_services.current_ids())
     click.echo(
         f"已重建搜索索引：{decks} 场讲学，{count} 页幻灯片，"
         f"用时 {seconds:.1f} 秒（{_rate(count, seconds)}）。"

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from lecturehub.courseware import services as courseware_services
 from lecturehub.search import services
 
 
 def load(progress: Callable[[str], None] = print) -> None:
     count = services.rebuild()
-    decks = len(services.current_decks())
+    decks = len(courseware_services.current_ids())
     progress(f"已建立课件搜索索引：{decks} 场讲学，{count} 页幻灯片。")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from lecturehub.core.storage import get_store
+from lecturehub.courseware import services as courseware_services
 from lecturehub.courseware.models import Courseware
 from lecturehub.extensions import db
 from lecturehub.schedule.models import Lecture
@@ -134,7 +135,7 @@ def find_problems(index: SlideIndex) -> list[Problem]:
     if not status.ok:
         detail = f"搜索索引{'缺失' if status.state == 'missing' else '已损坏'}（{status.detail}）"
         return [Problem("index", detail), *file_problems()]
-    expected = services.current_decks()
+    expected = courseware_services.current_ids()
     return [
         *deck_problems(expected, status.decks),
         *meta_problems(index, expected, status.decks, status.doc_count),

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from flask import render_template
-from flask_login import current_user
 from markupsafe import Markup
 
 from lecturehub.courseware import services as courseware_services
@@ -27,13 +26,12 @@ def slide_texts(row) -> list[dict]:
             "notes": s.get("notes") or "",
             "hidden": bool(s.get("hidden")),
         }
-        for s in courseware_services.slides_for_index(row)
+        for s in row.slides
     ]
 
 
 def slides_panel(lecture) -> Markup | None:
-    if lecture is None or not current_user.is_authenticated:
-        return None
+    """None when the talk has no courseware."""
     row = courseware_services.current_version(lecture)
     if row is None:
         return None

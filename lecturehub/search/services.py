@@ -2,10 +2,11 @@
 
 The index holds one document per slide of each talk's *current* courseware version, with the
 talk's title, speaker name, department name, category, date and series as stored at index time.
-Courseware calls ``index_lecture`` after an upload or a deletion, the schedule calls
-``lecture_changed`` after a talk's title/speaker/department/category/date changed. Renaming a
-user or a department (auth, a lower feature) cannot call us: ``lecturehub check`` reports such
-stale metadata and ``lecturehub check --repair`` (or ``refresh_speaker``) re-indexes the talks.
+The upload path (``courseware.upload``) hands each new version to ``index_version``. Lower
+features' services tell us the rest through ``core.signals`` (receivers at the end of this
+module): a deleted version, a talk whose title/speaker/department/category/date changed.
+Renaming a user or a department (auth) sends nothing: ``lecturehub check`` reports such stale
+metadata and ``lecturehub check --repair`` (or ``refresh_speaker``) re-indexes the talks.
 
 The first use of the index in a process checks it: a missing, corrupt or empty-but-should-not-be
 index is rebuilt from the database, and decks out of step with it are re-added or removed.
@@ -21,6 +22,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
+from lecturehub.core import signals
 from lecturehub.core.errors import ServiceError
 from lecturehub.courseware import services as courseware_services
 from lecturehub.courseware.models import Courseware
@@ -88,7 +90,7 @@ def ensure_usable(index: SlideIndex) -> None:
     """Rebuild a missing/corrupt index (or an empty one while talks have decks); re-add or
     remove the few decks that differ from the database."""
     status = index.check()
-    expected = current_decks()
+    expected = courseware_services.current_ids()
     if not status.ok:
         log.warning(
             "search index %s (%s): rebuilding it from the database", status.state, status.detail
@@ -113,16 +115,6 @@ def decks_out_of_step(expected: dict[int, int], indexed: dict[int, int]) -> list
 
 
 # --- from the database to SlideDocs ----------------------------------------------------------
-
-
-def current_decks() -> dict[int, int]:
-    """lecture_id -> id of its current courseware version (only light columns are read)."""
-    rows = db.session.execute(select(Courseware.lecture_id, Courseware.version, Courseware.id))
-    best: dict[int, tuple[int, int]] = {}
-    for lecture_id, version, courseware_id in rows:
-        if lecture_id not in best or version > best[lecture_id][0]:
-            best[lecture_id] = (version, courseware_id)
-    return {lecture_id: cw_id for lecture_id, (_, cw_id) in best.items()}
 
 
 def lecture_meta(lecture: Lecture) -> dict:
@@ -150,32 +142,32 @@ def deck_docs(lecture: Lecture, row: Courseware) -> list[SlideDoc]:
             hidden=bool(s.get("hidden")),
             **meta,
         )
-        for s in courseware_services.slides_for_index(row)
+        for s in row.slides
     ]
 
 
 def all_docs() -> Iterator[SlideDoc]:
     """Every slide of every current version, loaded a few talks at a time."""
-    lecture_ids = sorted(current_decks())
+    lecture_ids = sorted(courseware_services.current_ids())
     for start in range(0, len(lecture_ids), BATCH):
         rows = courseware_services.current_for(lecture_ids[start : start + BATCH])
         for lecture_id in sorted(rows):
             yield from deck_docs(rows[lecture_id].lecture, rows[lecture_id])
 
 
-def slide_count() -> int:
-    """How many slides a rebuild indexes (for a progress bar)."""
-    rows = db.session.execute(
-        select(Courseware.lecture_id, Courseware.version, Courseware.slides_total)
-    )
-    best: dict[int, tuple[int, int]] = {}
-    for lecture_id, version, total in rows:
-        if lecture_id not in best or version > best[lecture_id][0]:
-            best[lecture_id] = (version, total or 0)
-    return sum(total for _, total in best.values())
-
-
 # --- writes ----------------------------------------------------------------------------------
+
+
+def index_version(row: Courseware) -> int:
+    """A talk's new current version replaces its slides in the index (the row as handed, not
+    read again); returns the slide count."""
+    docs = deck_docs(row.lecture, row)
+    index = get_index()
+    if docs:
+        index.add_deck(docs)
+    else:
+        index.remove_deck(row.lecture_id)
+    return len(docs)
 
 
 def reindex_lecture(index: SlideIndex, lecture_id: int) -> int:
@@ -190,34 +182,21 @@ def reindex_lecture(index: SlideIndex, lecture_id: int) -> int:
     return len(docs)
 
 
-def index_lecture(lecture_id: int) -> int:
-    """After an upload or a deleted version: the talk's current version replaces its slides."""
-    return reindex_lecture(get_index(), lecture_id)
-
-
-def lecture_changed(lecture_id: int) -> None:
-    """After a talk's title, speaker, department, category or date changed. A talk without
-    courseware has nothing indexed (its last deletion removed it), so the index is not opened."""
-    lecture = db.session.get(Lecture, lecture_id)
-    if lecture is None or courseware_services.current_version(lecture) is None:
-        return
-    index_lecture(lecture_id)
-
-
 def refresh_speaker(user_id: int) -> int:
     """Re-index the talks of a speaker (e.g. after the user was renamed); returns how many."""
     ids = db.session.scalars(select(Lecture.id).where(Lecture.speaker_id == user_id))
-    indexed = get_index().indexed_decks()
+    index = get_index()
+    indexed = index.indexed_decks()
     changed = [lecture_id for lecture_id in ids if lecture_id in indexed]
     for lecture_id in changed:
-        index_lecture(lecture_id)
+        reindex_lecture(index, lecture_id)
     return len(changed)
 
 
 def rebuild_into(index: SlideIndex, progress=None, procs: int = 1) -> int:
     count = index.rebuild(all_docs(), progress=progress, procs=procs)
     # Decks written by other processes during the rebuild went to the old generation.
-    for lecture_id in decks_out_of_step(current_decks(), index.indexed_decks()):
+    for lecture_id in decks_out_of_step(courseware_services.current_ids(), index.indexed_decks()):
         reindex_lecture(index, lecture_id)
     return count
 
@@ -270,3 +249,29 @@ def _repair_after(index: SlideIndex, exc: Exception) -> bool:
         if not status.ok:
             rebuild_into(index)
         return True
+
+
+# --- what lower features tell us (core/signals.py) -------------------------------------------
+
+
+@signals.courseware_deleted.connect
+def _version_deleted(lecture: Lecture, **_) -> None:
+    """The previous version (if any) is current now: it replaces the deleted one's slides."""
+    _follow(lecture.id)
+
+
+@signals.lecture_changed.connect
+def _lecture_changed(lecture: Lecture, **_) -> None:
+    """The slides carry the talk's title, speaker, department, category and date. A talk
+    without courseware has nothing indexed (its last deletion removed it): nothing to open."""
+    if courseware_services.current_version(lecture) is not None:
+        _follow(lecture.id)
+
+
+def _follow(lecture_id: int) -> None:
+    """Re-index a talk after another feature's committed change, which never fails because
+    of us: a failure is logged, and the index catches up at its next check."""
+    try:
+        reindex_lecture(get_index(), lecture_id)
+    except Exception:
+        log.exception("search index did not follow lecture %s", lecture_id)

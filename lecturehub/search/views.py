@@ -13,7 +13,7 @@ bp = Blueprint("search", __name__)
 
 
 def hit_url(hit) -> str:
-    return url_for("schedule.lecture", lecture_id=hit.lecture_id, _anchor=f"slide-{hit.slide}")
+    return url_for("pages.lecture", lecture_id=hit.lecture_id, _anchor=f"slide-{hit.slide}")
 
 
 def _drop_links(params, choices) -> list[tuple[str, str]]:

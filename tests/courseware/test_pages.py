@@ -9,8 +9,8 @@ from urllib.parse import quote
 
 import pytest
 
-from lecturehub.core.templating import provider
 from lecturehub.core.timeutil import now
+from lecturehub.courseware import status
 from lecturehub.courseware.models import Courseware
 from tests import pptx_factory as pf
 from tests.factories import make_user
@@ -143,12 +143,12 @@ def test_overview_lists_upcoming_talks_with_their_status(client, auth, tmp_path,
     assert "符合时长" in html and "未提交" in html
 
 
-def test_status_provider_reports_each_talk(tmp_path, speaker, lecture):
+def test_status_reports_each_talk(tmp_path, speaker, lecture):
     late = make_lecture(speaker, "超时的讲学")
     empty = make_lecture(speaker, "未提交的讲学")
     upload(lecture, deck_file(tmp_path / "a.pptx"), speaker)
     upload(late, deck_file(tmp_path / "b.pptx", count=70), speaker)
-    found = provider("courseware_status")([lecture.id, late.id, empty.id])
+    found = status.courseware_status([lecture.id, late.id, empty.id])
     assert {k: (v["status"], v["label"]) for k, v in found.items()} == {
         lecture.id: ("ok", "符合时长"),
         late.id: ("over", "超时"),
@@ -164,7 +164,7 @@ def test_late_upload_is_marked_after_the_deadline(client, auth, tmp_path, speake
     upload(lecture, deck_file(tmp_path / "a.pptx"), speaker)
     auth.login("speaker")
     assert "截止后提交" in client.get(f"/lectures/{lecture.id}/courseware").get_data(as_text=True)
-    assert provider("courseware_status")([lecture.id])[lecture.id]["late"] is True
+    assert status.courseware_status([lecture.id])[lecture.id]["late"] is True
 
 
 def test_home_card_asks_the_speaker_to_upload_before_the_deadline(client, auth, speaker):

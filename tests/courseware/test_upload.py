@@ -1,4 +1,4 @@
-"""Uploading decks: versions, duplicates, content-addressed storage, the search hook."""
+"""Uploading decks: versions, duplicates, content-addressed storage, indexing the new version."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ import pytest
 
 from lecturehub.core.errors import Forbidden
 from lecturehub.core.storage import get_store
-from lecturehub.core.templating import provide
 from lecturehub.courseware import services
 from lecturehub.courseware.models import Courseware
+from lecturehub.search import services as search_services
+from lecturehub.search.index import IndexBusyError, SlideIndex
 from tests.factories import bearer, make_token, make_user
 from tests.factories.courseware import deck_file, make_lecture, upload
 
@@ -118,9 +119,9 @@ def test_a_name_without_extension_gets_the_kind(tmp_path, speaker, lecture):
     assert row.filename == "汇报.pptx"
 
 
-def test_slides_for_index_keep_texts_notes_and_hidden(tmp_path, speaker, lecture):
+def test_a_version_keeps_the_slide_texts_notes_and_hidden_flags(tmp_path, speaker, lecture):
     row, _ = upload(lecture, deck_file(tmp_path / "d.pptx", count=2, hidden={2}), speaker)
-    slides = services.slides_for_index(row)
+    slides = row.slides
     assert [(s["slide"], s["title"], s["hidden"]) for s in slides] == [
         (1, "第1页", False),
         (2, "第2页", True),
@@ -144,24 +145,27 @@ def test_delete_needs_an_admin(tmp_path, speaker, lecture):
         services.delete_version(row, speaker)
 
 
-def test_list_current_gives_one_version_per_talk(tmp_path, speaker, lecture):
+def test_current_versions_are_one_per_talk(tmp_path, speaker, lecture):
     other = make_lecture(speaker, "第二场")
     upload(lecture, deck_file(tmp_path / "a.pptx", count=3), speaker)
     latest, _ = upload(lecture, deck_file(tmp_path / "b.pptx", count=4), speaker)
     theirs, _ = upload(other, deck_file(tmp_path / "c.pptx", count=2), speaker)
-    assert services.list_current() == [latest, theirs]
+    assert services.current_for([lecture.id, other.id]) == {lecture.id: latest, other.id: theirs}
+    assert services.current_ids() == {lecture.id: latest.id, other.id: theirs.id}
+    assert services.current_slides_total() == 6
 
 
-def test_upload_calls_the_search_hook_and_survives_its_failure(
-    app, client, tmp_path, speaker, lecture
-):
-    seen = []
-
-    def index_deck(lecture_id):
-        seen.append(lecture_id)
-        raise RuntimeError("index is locked")
-
-    provide(app, "search_index_deck", index_deck)
+def test_an_upload_puts_the_new_version_in_the_search_index(client, tmp_path, speaker, lecture):
     response = post_deck(client, lecture.id, deck_file(tmp_path / "d.pptx"), make_token(speaker))
     assert response.status_code == 201
-    assert seen == [lecture.id]
+    assert search_services.get_index().indexed_decks() == {lecture.id: response.get_json()["id"]}
+
+
+def test_an_upload_is_kept_when_the_index_is_busy(client, tmp_path, speaker, lecture, monkeypatch):
+    def busy(self, slides):
+        raise IndexBusyError("index busy for 10 s")
+
+    monkeypatch.setattr(SlideIndex, "add_deck", busy)
+    response = post_deck(client, lecture.id, deck_file(tmp_path / "d.pptx"), make_token(speaker))
+    assert response.status_code == 201
+    assert Courseware.query.one().id == response.get_json()["id"]

@@ -1,5 +1,5 @@
-"""Talks with real decks, uploaded through the courseware service and handed to search the way
-the courseware views do it (courseware.views.notify_search → the "search_index_deck" provider)."""
+"""Talks with real decks, uploaded and indexed through the web upload's own path
+(``courseware.upload.upload_and_index``: store → analyse → save → index the new version)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import itertools
 from pathlib import Path
 
 from lecturehub.auth import services as auth_services
-from lecturehub.courseware.views import notify_search
+from lecturehub.courseware.upload import upload_and_index
 from lecturehub.schedule import lectures
-from tests.factories.courseware import make_lecture, upload
+from tests.factories.courseware import make_lecture
 from tests.pptx_factory import SlideSpec, build_deck
 
 _files = itertools.count(1)
@@ -25,10 +25,10 @@ def deck(tmp_path: Path, slides: list[str | SlideSpec], hidden=()) -> Path:
 
 
 def upload_deck(lecture, path: Path, by):
-    """A new version through the courseware service, then indexed like after a web upload."""
-    row, created = upload(lecture, path, by)
+    """A new version, stored, analysed, saved and indexed like a web upload."""
+    with Path(path).open("rb") as fh:
+        row, created = upload_and_index(lecture, fh, Path(path).name, by)
     assert created
-    notify_search(lecture.id)
     return row
 
 

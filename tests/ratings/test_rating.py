@@ -105,13 +105,6 @@ def test_the_window_follows_the_configured_days(app):
     assert services.window(talk) == (END, END + dt.timedelta(days=2))
 
 
-def test_without_the_attendance_provider_nobody_may_rate(app):
-    talk = make_talk(T0)
-    user = attendee(talk)
-    del app.extensions["lecturehub_providers"]["attendance_signed_in"]
-    assert _refused(lambda: services.rate(talk, user, scores(), now=END)).code == "not_attended"
-
-
 @pytest.mark.parametrize(
     ("field", "value", "code"),
     [

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from lecturehub.attendance.services import active_users
+from lecturehub.core import periods
 from lecturehub.ratings.aggregates import aggregate
-from lecturehub.reports import quarterly, services
+from lecturehub.reports import quarterly
 from tests.factories import make_user
 from tests.reports.conftest import NOW
 
-Q4 = services.quarter(2026, 4)
+Q4 = periods.quarter(2026, 4)
 
 
 def test_talks_are_ranked_by_overall_mean_and_those_below_the_minimum_listed_apart(quarter_data):

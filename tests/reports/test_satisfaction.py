@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from lecturehub.core import periods
 from lecturehub.core.errors import ServiceError
 from lecturehub.reports import satisfaction, services
 from tests.factories import make_user
 from tests.reports.conftest import NOW
 
-OCTOBER = services.month(2026, 10)
+OCTOBER = periods.month(2026, 10)
 
 
 def test_month_figures_pool_only_talks_at_the_minimum_count(quarter_data):
@@ -83,8 +84,8 @@ def test_a_malformed_month_is_refused(app, text):
 
 def test_quarters_parse_and_shift(app):
     assert services.parse_quarter("2026-Q4").range_label == "2026年10月1日至2026年12月31日"
-    assert services.shifted(services.parse_quarter("2026-q1"), -1).key == "2025-Q4"
-    assert services.shifted(OCTOBER, 3).key == "2027-01"
+    assert periods.shifted(services.parse_quarter("2026-q1"), -1).key == "2025-Q4"
+    assert periods.shifted(OCTOBER, 3).key == "2027-01"
     with pytest.raises(ServiceError):
         services.parse_quarter("2026-Q5")
 

@@ -218,19 +218,6 @@ def test_remove_deck_leaves_no_hits(index):
     assert index.indexed_decks() == {2: 20}
 
 
-def test_update_lecture_meta_is_reflected_in_hits_and_filters(index):
-    index.update_lecture_meta(1, lecture_title="新讲题", speaker="郭雨")
-    hit = index.search("乡村振兴", speaker="郭雨").hits[0]
-    assert (hit.lecture_title, hit.speaker, hit.slide) == ("新讲题", "郭雨", 1)
-    assert index.search("乡村振兴", speaker="孔锐").hits == []
-    assert index.search("党").total == 3
-
-
-def test_update_lecture_meta_rejects_slide_fields(index):
-    with pytest.raises(TypeError):
-        index.update_lecture_meta(1, text="x")
-
-
 def test_group_by_lecture_keeps_first_hit_order(tmp_path):
     index = SlideIndex(tmp_path / "index")
     index.add_deck(make_deck(1, ["防汛"], date=datetime.date(2024, 1, 8)))

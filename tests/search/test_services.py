@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from lecturehub.core.errors import ServiceError
+from lecturehub.courseware import services as courseware_services
 from lecturehub.search import results, services
 from lecturehub.search.params import SearchParams
 from tests.factories import make_user
@@ -100,7 +101,7 @@ def test_rebuild_gives_the_same_hits_and_counts_every_slide(app, two_talks):
     counts = []
     assert services.rebuild(progress=counts.append) == 5
     assert (listing("防汛"), counts[-1]) == (before, 5)
-    assert services.slide_count() == 5
+    assert courseware_services.current_slides_total() == 5
 
 
 def test_a_malformed_query_is_a_400_service_error(app, two_talks):

@@ -83,7 +83,6 @@ __all__ = [
 # v2: jieba words without HMM.
 SCHEMA_VERSION = 2  # bump when SCHEMA or the analysis changes: check() then says "corrupt"
 _GEN_RE = re.compile(r"^gen-(\d{6,})$")
-_META_FIELDS = ("lecture_title", "speaker", "department", "category", "date", "series_id")
 
 
 @dataclass(frozen=True)
@@ -314,24 +313,6 @@ class SlideIndex:
 
     def remove_deck(self, lecture_id: int) -> None:
         self._write(lambda writer: writer.delete_by_term("lecture", str(lecture_id)) > 0)
-
-    def update_lecture_meta(self, lecture_id: int, **fields) -> None:
-        """Change talk-level fields (lecture_title, speaker, department, category, date,
-        series_id) on every indexed slide of the talk; a talk not in the index is ignored."""
-        unknown = set(fields) - set(_META_FIELDS)
-        if unknown:
-            raise TypeError(f"not lecture metadata: {sorted(unknown)}")
-
-        def apply(writer):
-            with writer.searcher() as s:
-                stored = [sf["data"] for sf in s.documents(lecture=str(lecture_id))]
-            if not stored:
-                return False
-            writer.delete_by_term("lecture", str(lecture_id))
-            for values in stored:
-                writer.add_document(**document(dataclasses.replace(unpack(values), **fields)))
-
-        self._write(apply)
 
     def rebuild(
         self,

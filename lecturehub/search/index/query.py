@@ -76,9 +76,6 @@ class SearchResult:
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
 
-    def by_lecture(self) -> list[tuple[int, list[Hit]]]:
-        return group_by_lecture(self.hits)
-
 
 def group_by_lecture(hits: Iterable[Hit]) -> list[tuple[int, list[Hit]]]:
     """Hits grouped per talk, talks in order of their first hit, slides in hit order."""

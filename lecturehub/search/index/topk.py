@@ -107,16 +107,6 @@ def fast_plan(q: wq.Query) -> Plan | None:
     return Plan(tuple(items), words, exclude)
 
 
-def plain_terms(q: wq.Query) -> list[bytes] | None:
-    """The term texts of a Term or an And of Terms on FIELD (unboosted), else None."""
-    plan = fast_plan(q)
-    if plan is None or plan.words or plan.exclude is not None:
-        return None
-    if any(kind != "term" for kind, _ in plan.items):
-        return None
-    return [text for _, text in plan.items]
-
-
 def _cached(searcher, key, make):
     cache = searcher.__dict__.setdefault("_lecturehub_cache", {})
     if key not in cache:
@@ -311,8 +301,3 @@ def top_docs(searcher, plan: Plan, limit: int, filter_q=None, mask_q=None):
             count += n
             best = heapq.nlargest(limit, best + top)
     return count, [(s, -neg) for s, neg in best]
-
-
-def top_terms(searcher, texts: list[bytes], limit: int, filter_q=None, mask_q=None):
-    """top_docs of an And of plain grams terms (kept for callers of the first fast path)."""
-    return top_docs(searcher, Plan(tuple(("term", t) for t in texts)), limit, filter_q, mask_q)
