@@ -6,6 +6,7 @@ Commands are thin: they parse options and call services. Features add their own 
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 
@@ -28,6 +29,13 @@ def _create_app(*_args, **_kwargs):
 )
 def main() -> None:
     """LectureHub — 我的业务我来讲 (run `lecturehub COMMAND --help`)."""
+
+
+NEEDS_DEMO_EXTRA = (
+    "演示数据需要 python-pptx 生成课件，当前环境没有安装。"
+    "请先安装演示依赖：pip install 'lecturehub[demo]'（在源码目录中：pip install -e '.[demo]'），"
+    "或直接运行 make run。"
+)
 
 
 def _fail(message: str) -> None:
@@ -68,6 +76,10 @@ def init_command(admin_login: str | None, password: str | None, admin_name: str)
 @with_appcontext
 def demo_command(if_empty: bool) -> None:
     """Load a realistic demo township (departments, ~40 cadres, a term of talks, decks)."""
+    try:  # the demo builds its decks with python-pptx: the `demo` extra, not a run-time need
+        importlib.import_module("pptx")
+    except ImportError:
+        _fail(NEEDS_DEMO_EXTRA)
     from lecturehub import demo, setup_data
 
     setup_data.upgrade_database()
