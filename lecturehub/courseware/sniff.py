@@ -11,7 +11,9 @@ Safety rules (the reason this module exists):
 * XML is parsed with entity resolution, DTD loading and network access off, and any part with a
   DOCTYPE is refused (``unsafe_xml``);
 * nothing is ever extracted to a path derived from a member name; a media member that must be
-  inflated goes to an anonymous :func:`tempfile.TemporaryFile`.
+  inflated goes to an anonymous :func:`tempfile.TemporaryFile`;
+* an OLE2 compound file (legacy .ppt, encrypted package) is read with olefile through a read
+  budget, so a hostile directory of millions of entries is refused, not parsed.
 """
 
 from __future__ import annotations
