@@ -7,6 +7,7 @@ all on the app, and the ``lecturehub`` console script (``cli.main``) finds them 
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
@@ -16,6 +17,12 @@ from lecturehub import setup_data
 from lecturehub.config import ConfigError
 from lecturehub.core.errors import ServiceError
 from lecturehub.core.server import make_server
+
+NEEDS_DEMO_EXTRA = (
+    "演示数据需要 python-pptx 生成课件，当前环境没有安装。"
+    "请先安装演示依赖：pip install 'lecturehub[demo]'（在源码目录中：pip install -e '.[demo]'），"
+    "或直接运行 make run。"
+)
 
 
 def _fail(message: str) -> None:
@@ -53,6 +60,10 @@ def init_command(admin_login: str | None, password: str | None, admin_name: str)
 @with_appcontext
 def demo_command(if_empty: bool) -> None:
     """Load a realistic demo township (departments, ~40 cadres, a term of talks, decks)."""
+    try:  # the demo builds its decks with python-pptx: the `demo` extra, not a run-time need
+        importlib.import_module("pptx")
+    except ImportError:
+        _fail(NEEDS_DEMO_EXTRA)
     from lecturehub import demo  # only here: the demo decks are built with python-pptx
 
     setup_data.upgrade_database()

@@ -1,27 +1,30 @@
 """Configuration: defaults, then an optional instance file, then ``LECTUREHUB_*`` variables.
 
-Every setting can be overridden by an environment variable named ``LECTUREHUB_<KEY>``
-(``LECTUREHUB_STORAGE_DIR``, ``LECTUREHUB_SECRET_KEY`` …); ``DATABASE_URL`` sets the database.
-The instance file is a Python file of ``KEY = value`` lines: ``LECTUREHUB_CONFIG`` names it,
-otherwise ``<storage>/lecturehub.cfg`` is read when it exists.
+Flask's own loaders do the reading: ``Config.from_pyfile`` for the instance file, a Python file
+of ``KEY = value`` lines (``LECTUREHUB_CONFIG`` names it, otherwise ``<storage>/lecturehub.cfg``
+is read when it exists), and ``Config.from_prefixed_env`` for the variables
+``LECTUREHUB_<KEY>``, whose values are parsed as JSON (``1800`` is a number, ``[1, 2]`` a list,
+anything else stays text). ``DATABASE_URL`` sets the database. ``create_app(overrides)`` wins
+over all of them.
 """
 
 from __future__ import annotations
 
-import json
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
 
+from flask import Config
+
 REPO_DIR = Path(__file__).resolve().parent.parent
-ENV_PREFIX = "LECTUREHUB_"
+ENV_PREFIX = "LECTUREHUB"
 
 DEFAULTS: dict[str, object] = {
     "ENV": "development",  # "production" refuses to start without SECRET_KEY
     "SECRET_KEY": None,
     "STORAGE_DIR": str(REPO_DIR / "storage"),
     "SQLALCHEMY_DATABASE_URI": None,  # default: sqlite:///<storage>/lecturehub.sqlite
-    "TIMEZONE": "Asia/Shanghai",
     "SITE_NAME": "我的业务我来讲",
     "ORG_NAME": "关庙乡",
     # courseware
@@ -35,7 +38,7 @@ DEFAULTS: dict[str, object] = {
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCK_MINUTES": 15,
     "LOGIN_MAX_FAILURES_PER_IP": 30,
-    "REMEMBER_COOKIE_DAYS": 30,
+    "REMEMBER_COOKIE_DAYS": 30,  # "记住我" on the login page; sets REMEMBER_COOKIE_DURATION
     # attendance
     "SIGNIN_OPENS_MINUTES": 30,
     "SIGNIN_CLOSES_MINUTES": 30,
@@ -48,55 +51,30 @@ DEFAULTS: dict[str, object] = {
     # search
     "SEARCH_WRITER_TIMEOUT": 10.0,
 }
+# Kept as the text of the variable even when it reads as JSON (a secret key of digits).
+TEXT_SETTINGS = {"SECRET_KEY"} | {key for key, value in DEFAULTS.items() if isinstance(value, str)}
 
 
-def _coerce(raw: str, default: object) -> object:
-    if isinstance(default, bool):
-        return raw.strip().lower() in {"1", "true", "yes", "on"}
-    if isinstance(default, int):
-        return int(raw)
-    if isinstance(default, float):
-        return float(raw)
-    if raw.startswith(("[", "{")):
-        return json.loads(raw)
-    return raw
-
-
-def _read_instance_file(path: Path) -> dict[str, object]:
-    values: dict[str, object] = {}
-    code = compile(path.read_text(encoding="utf-8"), str(path), "exec")
-    exec(code, {}, values)  # noqa: S102 - an administrator's own config file
-    return {k: v for k, v in values.items() if k.isupper()}
-
-
-def _from_environment(environ: dict[str, str]) -> dict[str, object]:
-    values: dict[str, object] = {}
-    for key, raw in environ.items():
-        if key.startswith(ENV_PREFIX):
-            name = key[len(ENV_PREFIX) :]
-            values[name] = _coerce(raw, DEFAULTS.get(name))
-    if environ.get("DATABASE_URL"):
-        values["SQLALCHEMY_DATABASE_URI"] = environ["DATABASE_URL"]
-    return values
-
-
-def load_config(overrides: dict | None = None, environ: dict[str, str] | None = None) -> dict:
+def load_config(overrides: dict | None = None) -> Config:
     """Merge defaults, the instance file, the environment and explicit overrides (last wins)."""
-    environ = dict(os.environ if environ is None else environ)
     overrides = dict(overrides or {})
-    config = dict(DEFAULTS)
-    env_values = _from_environment(environ)
-    storage_hint = overrides.get("STORAGE_DIR") or env_values.get("STORAGE_DIR")
-    storage_hint = storage_hint or config["STORAGE_DIR"]
-    instance = environ.get(ENV_PREFIX + "CONFIG") or str(Path(storage_hint) / "lecturehub.cfg")
-    if Path(instance).is_file():
-        config.update(_read_instance_file(Path(instance)))
-    config.update(env_values)
+    config = Config(os.getcwd(), DEFAULTS)
+    storage = overrides.get("STORAGE_DIR") or os.environ.get(f"{ENV_PREFIX}_STORAGE_DIR")
+    storage = storage or config["STORAGE_DIR"]
+    instance = os.environ.get(f"{ENV_PREFIX}_CONFIG") or Path(storage) / "lecturehub.cfg"
+    config.from_pyfile(Path(instance).absolute(), silent=True)
+    config.from_prefixed_env(ENV_PREFIX)
+    config.pop("CONFIG", None)  # the instance file's name, not a setting
+    for key in TEXT_SETTINGS:
+        if f"{ENV_PREFIX}_{key}" in os.environ:
+            config[key] = os.environ[f"{ENV_PREFIX}_{key}"]
+    if os.environ.get("DATABASE_URL"):
+        config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
     config.update(overrides)
     return finish_config(config)
 
 
-def finish_config(config: dict) -> dict:
+def finish_config(config: Config) -> Config:
     storage = Path(config["STORAGE_DIR"]).resolve()
     config["STORAGE_DIR"] = str(storage)
     config.setdefault("FILES_DIR", str(storage / "files"))
@@ -111,6 +89,10 @@ def finish_config(config: dict) -> dict:
     config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    days = dt.timedelta(days=int(config["REMEMBER_COOKIE_DAYS"]))
+    config.setdefault("REMEMBER_COOKIE_DURATION", days)  # read by Flask-Login
+    config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
+    config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
     config.setdefault("JSON_AS_ASCII", False)
     return config
 

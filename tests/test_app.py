@@ -24,14 +24,12 @@ def test_development_generates_and_keeps_a_secret_key(tmp_path):
     assert first == second and len(first) == 64
 
 
-def test_environment_overrides_defaults_and_instance_file(tmp_path):
+def test_environment_overrides_defaults_and_instance_file(tmp_path, monkeypatch):
     (tmp_path / "lecturehub.cfg").write_text("TALK_LIMIT_SECONDS = 1800\nRATING_MIN_COUNT = 3\n")
-    env = {
-        "LECTUREHUB_STORAGE_DIR": str(tmp_path),
-        "LECTUREHUB_RATING_MIN_COUNT": "4",
-        "DATABASE_URL": "postgres://u:p@db/lh",
-    }
-    config = load_config(environ=env)
+    monkeypatch.setenv("LECTUREHUB_STORAGE_DIR", str(tmp_path))
+    monkeypatch.setenv("LECTUREHUB_RATING_MIN_COUNT", "4")
+    monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db/lh")
+    config = load_config()
     assert (config["TALK_LIMIT_SECONDS"], config["RATING_MIN_COUNT"]) == (1800, 4)
     assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql://u:p@db/lh"
     assert config["FILES_DIR"] == str(tmp_path.resolve() / "files")

@@ -14,6 +14,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from lecturehub.attendance import exemptions, exports, records, services
 from lecturehub.attendance import leave as leave_service
@@ -90,7 +91,7 @@ def exemption_list():
 
 def _people_choices(form) -> None:
     form.user.choices = [
-        (u.id, f"{u.name}（{u.department.name if u.department else '—'}）")
+        SelectChoice(u.id, f"{u.name}（{u.department.name if u.department else '—'}）")
         for u in services.active_users()
     ]
 
@@ -100,7 +101,7 @@ def _people_choices(form) -> None:
 def new_exemption():
     form = ExemptionForm()
     _people_choices(form)
-    form.series.choices = [(s.id, s.name) for s in services.training_series()]
+    form.series.choices = [SelectChoice(s.id, s.name) for s in services.training_series()]
     if form.validate_on_submit():
         upload = form.scan.data
         has_file = upload is not None and getattr(upload, "filename", "")
@@ -148,7 +149,7 @@ def exemption_scan(exemption_id: int):
 def exclusions():
     form = ExclusionForm()
     _people_choices(form)
-    form.series.choices = [(s.id, s.name) for s in schedule_services.list_series()]
+    form.series.choices = [SelectChoice(s.id, s.name) for s in schedule_services.list_series()]
     if form.validate_on_submit():
         try:
             exemptions.add_exclusion(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from lecturehub.attendance.models import LEAVE_TYPES, RECORD_STATUSES, STATUS_LABELS
@@ -16,7 +16,7 @@ class LeaveForm(FlaskForm):
     session = SelectField("场次", coerce=int, validators=[Optional()])
     date_from = DateField("开始日期", validators=[Optional()])
     date_to = DateField("结束日期", validators=[Optional()])
-    leave_type = SelectField("类型", choices=[(t, t) for t in LEAVE_TYPES])
+    leave_type = SelectField("类型", choices=[SelectChoice(t) for t in LEAVE_TYPES])
     reason = TextAreaField("事由", validators=[DataRequired("请填写请假事由。"), Length(max=1000)])
 
 
@@ -26,7 +26,9 @@ class DecisionForm(FlaskForm):
 
 
 class CorrectionForm(FlaskForm):
-    status = SelectField("更正为", choices=[(s, STATUS_LABELS[s]) for s in RECORD_STATUSES])
+    status = SelectField(
+        "更正为", choices=[SelectChoice(s, STATUS_LABELS[s]) for s in RECORD_STATUSES]
+    )
     late_minutes = IntegerField(
         "迟到分钟数", default=0, validators=[Optional(), NumberRange(0, 600, "请输入 0 到 600。")]
     )

@@ -10,6 +10,7 @@ import datetime as dt
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from lecturehub.attendance import leave as leave_service
 from lecturehub.attendance import records, services, signin
@@ -58,18 +59,22 @@ def session_label(session) -> str:
 
 
 def _fill_leave_choices(form: LeaveForm) -> None:
-    form.series.choices = [(s.id, s.name) for s in schedule_services.list_series(active_only=True)]
+    form.series.choices = [
+        SelectChoice(s.id, s.name) for s in schedule_services.list_series(active_only=True)
+    ]
     upcoming = schedule_services.list_sessions(
         today(), today() + dt.timedelta(days=UPCOMING_DAYS), active_only=True
     )
-    form.session.choices = [(0, "按日期范围请假（如出差多天）")] + [
-        (s.id, session_label(s)) for s in upcoming if s.starts_at > now()
+    form.session.choices = [SelectChoice(0, "按日期范围请假（如出差多天）")] + [
+        SelectChoice(s.id, session_label(s)) for s in upcoming if s.starts_at > now()
     ]
     if has_role(current_user, "admin"):
         users = services.active_users()
-        form.user.choices = [(0, f"本人（{current_user.name}）")] + [(u.id, u.name) for u in users]
+        form.user.choices = [SelectChoice(0, f"本人（{current_user.name}）")] + [
+            SelectChoice(u.id, u.name) for u in users
+        ]
     else:
-        form.user.choices = [(0, current_user.name)]
+        form.user.choices = [SelectChoice(0, current_user.name)]
 
 
 def _submit_leave(form: LeaveForm):

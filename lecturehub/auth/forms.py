@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    BooleanField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -40,7 +47,9 @@ class UserForm(FlaskForm):
     name = StringField("姓名", validators=[DataRequired("请输入姓名。"), Length(max=64)])
     department = SelectField("部门", coerce=int, validators=[Optional()])
     title = StringField("职务", validators=[Length(max=64)])
-    roles = MultiCheckboxField("角色", choices=[(k, v) for k, v in ROLES.items() if k != "member"])
+    roles = MultiCheckboxField(
+        "角色", choices=[SelectChoice(k, v) for k, v in ROLES.items() if k != "member"]
+    )
     password = PasswordField(
         "初始密码（留空则自动生成）",
         validators=[Optional(), Length(min=8, message="密码至少需要 8 位。")],
@@ -66,6 +75,11 @@ class RosterForm(FlaskForm):
 class DepartmentForm(FlaskForm):
     name = StringField("名称", validators=[DataRequired("请输入名称。"), Length(max=80)])
     kind = SelectField(
-        "类型", choices=[("department", "部门"), ("centre", "中心"), ("team", "大队")]
+        "类型",
+        choices=[
+            SelectChoice("department", "部门"),
+            SelectChoice("centre", "中心"),
+            SelectChoice("team", "大队"),
+        ],
     )
     active = BooleanField("启用", default=True)

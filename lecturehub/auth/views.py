@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_user, logout_user
+from wtforms import SelectChoice
 
 from lecturehub.auth import login as login_service
 from lecturehub.auth import roster, services
@@ -139,8 +140,8 @@ def users():
 
 
 def _fill_department_choices(form: UserForm) -> None:
-    form.department.choices = [(0, "（无）")] + [
-        (d.id, d.name) for d in services.list_departments()
+    form.department.choices = [SelectChoice(0, "（无）")] + [
+        SelectChoice(d.id, d.name) for d in services.list_departments()
     ]
 
 

@@ -1,11 +1,12 @@
 """Demo decks: ~12 talks get real .pptx files, built with python-pptx and uploaded through the
-service as their speaker. Slide text comes from the government work reports in
-``../shared/corpus-zh`` when present (paragraphs matching the talk's title), else generated.
+service as their speaker. Slide text comes from the excerpt of the government work reports
+shipped in ``demo_data/`` (paragraphs matching the talk's title first; see its README.md).
 One deck runs over the hour (80 slides, long notes); one has hidden slides."""
 
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import re
 import tempfile
@@ -15,13 +16,12 @@ from pathlib import Path
 from pptx import Presentation
 from sqlalchemy import select
 
-from lecturehub.config import REPO_DIR
 from lecturehub.core.timeutil import now as local_now
 from lecturehub.courseware import services, status
 from lecturehub.extensions import db
 from lecturehub.schedule.models import Lecture, Session
 
-CORPUS = REPO_DIR.parent / "shared" / "corpus-zh" / "government_work_reports.jsonl"
+CORPUS = Path(__file__).resolve().parent / "demo_data" / "government_work_reports.jsonl"
 CHUNK = 150
 FILLER = (
     "围绕{topic}，我们坚持问题导向，梳理工作流程，分析短板弱项，总结典型案例和特色亮点。"
@@ -32,8 +32,6 @@ GENERIC = set("的和与及工作政策解读讲解知识业务学习我乡")
 
 @functools.lru_cache(maxsize=1)
 def _paragraphs() -> tuple[str, ...]:
-    if not CORPUS.is_file():
-        return ()
     out = []
     with CORPUS.open(encoding="utf-8") as fh:
         for line in fh:
@@ -49,17 +47,19 @@ def _keywords(title: str) -> list[str]:
 
 
 def source_text(title: str, wanted_chars: int) -> str:
-    """Corpus paragraphs that share the most two-character words with the title."""
+    """Corpus paragraphs that share the most two-character words with the title first, then
+    the others, over again if the deck wants more text than the excerpt holds."""
     paragraphs, keys = _paragraphs(), _keywords(title)
-    if not paragraphs or not keys:
+    if not keys:
         return (FILLER.format(topic=title or "本部门业务") * (wanted_chars // 90 + 1))[
             :wanted_chars
         ]
     scored = sorted(paragraphs, key=lambda p: -sum(p.count(k) for k in keys))
-    text, i = "", 0
-    while len(text) < wanted_chars and i < len(scored):
-        text += scored[i]
-        i += 1
+    text = ""
+    for paragraph in itertools.cycle(scored):
+        text += paragraph
+        if len(text) >= wanted_chars:
+            break
     return text[:wanted_chars]
 
 

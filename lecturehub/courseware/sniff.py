@@ -11,7 +11,9 @@ Safety rules (the reason this module exists):
 * XML is parsed with entity resolution, DTD loading and network access off, and any part with a
   DOCTYPE is refused (``unsafe_xml``);
 * nothing is ever extracted to a path derived from a member name; a media member that must be
-  inflated goes to an anonymous :func:`tempfile.TemporaryFile`.
+  inflated goes to an anonymous :func:`tempfile.TemporaryFile`;
+* an OLE2 compound file (legacy .ppt, encrypted package) is read with olefile through a read
+  budget, so a hostile directory of millions of entries is refused, not parsed.
 """
 
 from __future__ import annotations
@@ -29,9 +31,8 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import unquote
 
+import olefile
 from lxml import etree
-
-from lecturehub.courseware.cfb import CompoundFile
 
 MiB = 1024 * 1024
 CHUNK = 256 * 1024
@@ -404,20 +405,36 @@ def _container(pkg: Package, ctype: str = "") -> str:
 # --- OLE2 / Compound File Binary: legacy .ppt and password-protected OOXML -------------------
 
 _CLEAR_TOKEN = 0xE391C05F  # CurrentUserAtom.headerToken of an unencrypted .ppt ([MS-PPT] 2.3.2)
+OLE_READ_BUDGET = 2 * MiB  # header, directory, mini FAT and mini stream of a real file: a few KiB
 
 
 def _classify_ole(path: Path) -> AnalysisError:
     """Name the refusal for an OLE2 file by its stream names (and the .ppt encryption token)."""
     try:
-        with path.open("rb") as fh:
-            cfb = CompoundFile(fh, path.stat().st_size)
-            streams = cfb.streams()
-            if "encryptedpackage" in streams:
+        with path.open("rb") as fh, olefile.OleFileIO(_ReadBudget(fh, path)) as ole:
+            if ole.exists("EncryptedPackage"):
                 return AnalysisError("encrypted")
-            if "powerpoint document" not in streams:
+            if not ole.exists("PowerPoint Document"):
                 return AnalysisError("not_presentation", _NOT_PPT.format("其他 Office 旧版文件"))
-            user = cfb.head(streams.get("current user", (0, 0)), streams["root entry"])
-    except (ValueError, struct.error, OSError, KeyError):
+            user = ole.openstream("Current User").read(16) if ole.exists("Current User") else b""
+    except Exception:  # a damaged or hostile file: olefile raises many types
         return AnalysisError("legacy_ppt")
     encrypted = len(user) >= 16 and struct.unpack_from("<I", user, 12)[0] != _CLEAR_TOKEN
     return AnalysisError("encrypted" if encrypted else "legacy_ppt")
+
+
+class _ReadBudget(_Window):
+    """The whole file, for olefile, refusing to read more than its FAT plus
+    :data:`OLE_READ_BUDGET`: olefile reads the whole directory and builds an object per entry,
+    so a hostile directory of millions of entries is cut off instead of parsed."""
+
+    def __init__(self, fh: BinaryIO, path: Path):
+        size = path.stat().st_size
+        super().__init__(fh, 0, size, path.name)
+        self._left = size // 100 + OLE_READ_BUDGET  # the FAT is 1/128 of the file
+
+    def read(self, size: int | None = -1) -> bytes:
+        self._left -= self._size - self._pos if size is None or size < 0 else size
+        if self._left < 0:  # checked before reading: nothing is allocated for a refused read
+            raise OSError("OLE read budget exceeded")
+        return super().read(size)

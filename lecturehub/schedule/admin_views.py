@@ -6,6 +6,7 @@ Their own blueprint, ``schedule_admin`` (the pages for everyone are ``schedule``
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from wtforms import SelectChoice
 
 from lecturehub.auth import services as auth_services
 from lecturehub.auth.forms import EmptyForm
@@ -48,7 +49,9 @@ def dashboard():
 @role_required("admin")
 def generate():
     form = GenerateForm()
-    form.series.choices = [(0, "全部系列")] + [(s.id, s.name) for s in services.list_series()]
+    form.series.choices = [SelectChoice(0, "全部系列")] + [
+        SelectChoice(s.id, s.name) for s in services.list_series()
+    ]
     result = None
     if form.validate_on_submit():
         try:
@@ -65,7 +68,7 @@ def generate():
 def _rotation_form() -> RotationForm:
     form = RotationForm()
     departments = auth_services.list_departments(active_only=True)
-    form.departments.choices = [(d.id, d.name) for d in departments]
+    form.departments.choices = [SelectChoice(d.id, d.name) for d in departments]
     if request.method == "GET" and not form.departments.data:
         form.departments.data = [d.id for d in departments]
     return form
@@ -124,11 +127,11 @@ def series_list():
 
 
 def _fill_series_choices(form: SeriesForm) -> None:
-    form.leader.choices = [(0, "（未定）")] + [
-        (u.id, u.name) for u in auth_services.list_users(active_only=True)
+    form.leader.choices = [SelectChoice(0, "（未定）")] + [
+        SelectChoice(u.id, u.name) for u in auth_services.list_users(active_only=True)
     ]
-    form.department.choices = [(0, "（未定）")] + [
-        (d.id, d.name) for d in auth_services.list_departments()
+    form.department.choices = [SelectChoice(0, "（未定）")] + [
+        SelectChoice(d.id, d.name) for d in auth_services.list_departments()
     ]
 
 
@@ -163,7 +166,7 @@ def edit_series(series_id: int):
 @role_required("admin")
 def extra_session():
     form = ExtraSessionForm()
-    form.series.choices = [(s.id, s.name) for s in services.list_series()]
+    form.series.choices = [SelectChoice(s.id, s.name) for s in services.list_series()]
     if form.validate_on_submit():
         try:
             item = services.add_extra_session(

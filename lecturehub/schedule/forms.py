@@ -8,6 +8,7 @@ from wtforms import (
     DateField,
     DateTimeLocalField,
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -61,13 +62,17 @@ class LectureForm(FlaskForm):
     title = StringField("题目", validators=[Length(max=200)])
     speaker = SelectField("讲课人", coerce=int, default=0)
     department = SelectField("负责部门", coerce=int, default=0)
-    category = SelectField("类别", choices=[("", "（未定）")] + [(c, c) for c in CATEGORIES])
+    category = SelectField(
+        "类别", choices=[SelectChoice("", "（未定）")] + [SelectChoice(c) for c in CATEGORIES]
+    )
     abstract = TextAreaField("简介（支持 Markdown）", validators=[Length(max=5000)])
     deadline = DateTimeLocalField("课件截止时间", format="%Y-%m-%dT%H:%M", validators=[Optional()])
 
 
 class SeriesForm(FlaskForm):
-    weekdays = MultiCheckboxField("星期", coerce=int, choices=list(enumerate(WEEKDAYS_ZH)))
+    weekdays = MultiCheckboxField(
+        "星期", coerce=int, choices=[SelectChoice(i, day) for i, day in enumerate(WEEKDAYS_ZH)]
+    )
     start_time = TimeField("开始时间（冬令 / 全年）", validators=[DataRequired("请填写时间。")])
     summer_start_time = TimeField("夏令开始时间（留空表示不区分季节）", validators=[Optional()])
     summer_from = StringField("夏令时间起（MM-DD）", validators=[Length(max=5)])

@@ -21,6 +21,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from lecturehub.auth import services as auth_services
 from lecturehub.core import timeutil
@@ -119,11 +120,12 @@ def _fill_lecture_choices(form: LectureForm, lecture) -> None:
     users = auth_services.list_users(active_only=True)
     if lecture.department is not None:  # the department's own people first
         users.sort(key=lambda u: u.department_id != lecture.department_id)
-    form.speaker.choices = [(0, "（未定）")] + [
-        (u.id, f"{u.name}（{u.department.name if u.department else '—'}）") for u in users
+    form.speaker.choices = [SelectChoice(0, "（未定）")] + [
+        SelectChoice(u.id, f"{u.name}（{u.department.name if u.department else '—'}）")
+        for u in users
     ]
-    form.department.choices = [(0, "（未定）")] + [
-        (d.id, d.name) for d in auth_services.list_departments(active_only=True)
+    form.department.choices = [SelectChoice(0, "（未定）")] + [
+        SelectChoice(d.id, d.name) for d in auth_services.list_departments(active_only=True)
     ]
 
 
