@@ -64,6 +64,7 @@ def register_features(app: Flask, features: tuple[str, ...]) -> None:
     """Each feature package may have views (bp), api (bp), cli (commands) and init_app."""
     from lecturehub.extensions import csrf as ext_csrf
 
+    importlib.import_module("lecturehub.core.models")  # the job queue's tables
     for name in features:
         _optional(f"lecturehub.{name}.models")  # every table is known to db and Alembic
         for module_name in ("views", "api"):
