@@ -15,7 +15,9 @@ from flask.cli import ScriptInfo, pass_script_info, with_appcontext
 
 from lecturehub import setup_data
 from lecturehub.config import ConfigError
+from lecturehub.core import jobs
 from lecturehub.core.errors import ServiceError
+from lecturehub.core.models import JOB_STATES
 from lecturehub.core.server import make_server
 
 NEEDS_DEMO_EXTRA = (
@@ -79,19 +81,76 @@ def demo_command(if_empty: bool) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
+@click.option(
+    "--no-worker",
+    is_flag=True,
+    help="Do not run background work in this process (run `lecturehub jobs run` instead).",
+)
 @pass_script_info
-def serve_command(info: ScriptInfo, host: str, port: int, threads: int) -> None:
-    """Serve the app with waitress (Windows or Linux)."""
+def serve_command(info: ScriptInfo, host: str, port: int, threads: int, no_worker: bool) -> None:
+    """Serve the app with waitress (Windows or Linux), with the background worker."""
     try:
         app = info.load_app()
     except ConfigError as exc:
         _fail(str(exc))
     click.echo(f"LectureHub 正在运行： http://{host}:{port}/  （Ctrl+C 停止）")
     server = make_server(app, host=host, port=port, threads=threads)
+    worker = None if no_worker else jobs.Worker(app)
+    if worker is not None:
+        worker.start()
     try:
         server.run()
     except KeyboardInterrupt:
         server.close()
+    finally:
+        if worker is not None:
+            worker.stop()
 
 
-COMMANDS = (init_command, demo_command, serve_command)
+@click.group("jobs")
+def jobs_group() -> None:
+    """Background work: list the queue, run it in the foreground, retry a failed job."""
+
+
+@jobs_group.command("list")
+@click.option("--state", type=click.Choice(JOB_STATES))
+@click.option("--limit", default=50, show_default=True, type=int)
+@with_appcontext
+def jobs_list(state: str | None, limit: int) -> None:
+    """Counts per state, then the newest jobs (of one state)."""
+    click.echo("  ".join(f"{name} {n}" for name, n in jobs.counts().items()))
+    for job in jobs.recent(state=state, limit=limit):
+        error = f"  {job.error}" if job.error else ""
+        click.echo(f"{job.id}\t{job.state}\t{job.tries}/{job.max_tries}\t{job.task}{error}")
+
+
+@jobs_group.command("run")
+@click.option("--once", is_flag=True, help="Run one round (periodic work and due jobs), then exit.")
+@pass_script_info
+def jobs_run(info: ScriptInfo, once: bool) -> None:
+    """Run background work in the foreground (a worker process of its own, or cron with --once)."""
+    app = info.load_app()
+    worker = jobs.Worker(app)
+    if once:
+        with app.app_context():
+            report = jobs.tick(app, worker.holder)
+        click.echo(f"完成 {report.done} 项，待重试 {report.retried} 项，失败 {report.failed} 项。")
+        return
+    worker.start()
+    try:
+        worker.join()
+    except KeyboardInterrupt:
+        worker.stop()
+
+
+@jobs_group.command("retry")
+@click.argument("job_id", type=int)
+@with_appcontext
+def jobs_retry(job_id: int) -> None:
+    """Queue a failed (or finished) job again from its first try."""
+    if not jobs.requeue(job_id):
+        _fail(f"没有编号为 {job_id} 的已失败或已完成任务。")
+    click.echo(f"任务 {job_id} 已重新排队。")
+
+
+COMMANDS = (init_command, demo_command, serve_command, jobs_group)

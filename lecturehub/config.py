@@ -50,6 +50,11 @@ DEFAULTS: dict[str, object] = {
     "RATING_MIN_COUNT": 5,
     # search
     "SEARCH_WRITER_TIMEOUT": 10.0,
+    # background work (core/jobs.py)
+    "WORKER_INTERVAL_SECONDS": 5.0,
+    "JOBS_MAX_TRIES": 5,
+    "JOBS_RETRY_SECONDS": 30,
+    "JOBS_LEASE_SECONDS": 900,
 }
 # Kept as the text of the variable even when it reads as JSON (a secret key of digits).
 TEXT_SETTINGS = {"SECRET_KEY"} | {key for key, value in DEFAULTS.items() if isinstance(value, str)}

@@ -26,3 +26,11 @@ courseware_deleted = _signals.signal(
 
     Sender: the ``Lecture`` it belonged to. Connected by search (it indexes current versions).""",
 )
+
+worker_tick = _signals.signal(
+    "worker-tick",
+    doc="""Sent by the background worker's leader (``core.jobs``) every WORKER_INTERVAL_SECONDS,
+    with ``at`` (naive local datetime): do periodic work (queue reminders, repair drift).
+
+    Sender: the app. A receiver that raises is logged and the others still run.""",
+)
