@@ -11,10 +11,6 @@ from lecturehub import create_app
 from lecturehub.extensions import db as _db
 from lecturehub.setup_data import ensure_reference_data
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-CORPUS = SHARED / "corpus"
-CORPUS_ZH = SHARED / "corpus-zh"
 PASSWORD = "password123"
 CSRF_RE = re.compile(r'name="csrf-token" content="([^"]+)"')
 
