@@ -1,4 +1,5 @@
-"""Shared fixtures: an app on a temporary storage dir, a client, a CLI runner, sign-in helpers."""
+"""Shared fixtures: an app on a temporary storage dir, a client, a CLI runner, sign-in helpers,
+and service_error() for the refusals of our services."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from lecturehub import create_app
+from lecturehub.core.errors import ServiceError
 from lecturehub.extensions import db as _db
 from lecturehub.setup_data import ensure_reference_data
 
@@ -55,6 +57,13 @@ def csrf_token(client, path: str = "/login") -> str:
     match = CSRF_RE.search(response.get_data(as_text=True))
     assert match, f"no CSRF token on {path}"
     return match.group(1)
+
+
+def service_error(call) -> ServiceError:
+    """The ServiceError that ``call()`` raises; the test fails when it raises none."""
+    with pytest.raises(ServiceError) as info:
+        call()
+    return info.value
 
 
 class Auth:

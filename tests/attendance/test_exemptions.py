@@ -5,33 +5,25 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-import pytest
-
 from lecturehub.attendance import exemptions
 from lecturehub.attendance.models import Exemption
-from lecturehub.core.errors import ServiceError
+from tests.conftest import service_error
 from tests.factories import make_user
 from tests.factories.attendance import PNG, exempt, series_of
 
 NOV = (dt.date(2026, 11, 1), dt.date(2026, 11, 30))
 
 
-def _error(call) -> ServiceError:
-    with pytest.raises(ServiceError) as info:
-        call()
-    return info.value
-
-
 def test_an_exemption_by_a_non_inspector_is_refused(app, db):
     for roles in (["admin"], ["leader"], []):
-        error = _error(lambda r=roles: exempt(make_user(), make_user(roles=r), *NOV))
+        error = service_error(lambda r=roles: exempt(make_user(), make_user(roles=r), *NOV))
         assert (error.status, error.message) == (403, "只有督查办可以备案免训。")
     assert db.session.query(Exemption).count() == 0
 
 
 def test_only_training_can_be_exempted(app):
     inspector = make_user(roles=["inspector"])
-    error = _error(
+    error = service_error(
         lambda: exemptions.file_exemption(
             make_user(), series_of("lecture"), *NOV, "腰伤", inspector
         )
@@ -53,7 +45,9 @@ def test_a_png_scan_is_stored_by_content(app):
 
 def test_a_scan_that_is_not_pdf_jpg_or_png_is_refused(app, db):
     inspector = make_user(roles=["inspector"])
-    error = _error(lambda: exempt(make_user(), inspector, *NOV, scan=b"MZ\x90\x00 not an image"))
+    error = service_error(
+        lambda: exempt(make_user(), inspector, *NOV, scan=b"MZ\x90\x00 not an image")
+    )
     assert (error.code, error.status) == ("bad_scan", 415)
     assert db.session.query(Exemption).count() == 0
 
@@ -61,7 +55,7 @@ def test_a_scan_that_is_not_pdf_jpg_or_png_is_refused(app, db):
 def test_members_cannot_read_a_scan(app):
     inspector = make_user(roles=["inspector"])
     item = exempt(make_user(), inspector, *NOV, scan=PNG)
-    assert _error(lambda: exemptions.scan_file(item, make_user())).status == 403
+    assert service_error(lambda: exemptions.scan_file(item, make_user())).status == 403
 
 
 def test_inspector_files_through_the_page_and_admin_can_download(app, client, auth, db):

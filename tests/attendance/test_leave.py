@@ -4,19 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from lecturehub.attendance import leave as leave_service
 from lecturehub.attendance.models import LeaveRequest
-from lecturehub.core.errors import ServiceError
+from tests.conftest import service_error
 from tests.factories import make_user
 from tests.factories.attendance import T0, ask_leave, make_leader, make_session, series_of
-
-
-def _error(call) -> ServiceError:
-    with pytest.raises(ServiceError) as info:
-        call()
-    return info.value
 
 
 def test_leave_before_the_end_of_the_day_before_is_on_time(app):
@@ -47,13 +39,13 @@ def test_range_leave_is_late_against_its_first_session(app):
 
 def test_leave_for_a_started_session_is_refused(app, db):
     session, user = make_session(T0), make_user()
-    error = _error(lambda: ask_leave(user, session, at=T0))
+    error = service_error(lambda: ask_leave(user, session, at=T0))
     assert (error.code, error.message) == ("leave_past", "该场次已开始或已结束，不能再请假。")
     assert db.session.query(LeaveRequest).count() == 0
 
 
 def test_leave_for_past_dates_is_refused(app):
-    error = _error(
+    error = service_error(
         lambda: leave_service.request_leave(
             make_user(),
             series_of(),
@@ -69,14 +61,16 @@ def test_leave_for_past_dates_is_refused(app):
 
 def test_leave_needs_a_reason_and_a_known_type(app):
     session, user = make_session(T0), make_user()
-    assert _error(lambda: ask_leave(user, session, reason=" ")).message == "请填写请假事由。"
-    assert _error(lambda: ask_leave(user, session, leave_type="年假")).code == "bad_leave_type"
+    assert service_error(lambda: ask_leave(user, session, reason=" ")).message == "请填写请假事由。"
+    assert (
+        service_error(lambda: ask_leave(user, session, leave_type="年假")).code == "bad_leave_type"
+    )
 
 
 def test_a_second_overlapping_request_is_refused(app):
     session, user = make_session(T0), make_user()
     ask_leave(user, session)
-    assert _error(lambda: ask_leave(user, session)).code == "leave_overlap"
+    assert service_error(lambda: ask_leave(user, session)).code == "leave_overlap"
 
 
 def test_the_lead_leader_approves_and_the_cadre_sees_it(app):
@@ -97,7 +91,7 @@ def test_only_the_lead_leader_of_that_series_may_decide(app, db):
     admin = make_user("boss", roles=["admin"])
     leave = ask_leave(make_user(), make_session(T0))
     for someone in (other_leader, admin):
-        error = _error(lambda who=someone: leave_service.decide(leave, who, True))
+        error = service_error(lambda who=someone: leave_service.decide(leave, who, True))
         assert (error.status, error.code) == (403, "not_series_leader")
     db.session.refresh(leave)
     assert leave.status == "pending"
@@ -107,7 +101,9 @@ def test_a_decided_request_cannot_be_decided_again(app):
     leader = make_leader()
     leave = ask_leave(make_user(), make_session(T0))
     leave_service.decide(leave, leader, False, "当天有重要任务")
-    assert _error(lambda: leave_service.decide(leave, leader, True)).code == "already_decided"
+    assert (
+        service_error(lambda: leave_service.decide(leave, leader, True)).code == "already_decided"
+    )
 
 
 def test_withdraw_before_the_session(app):
@@ -120,14 +116,16 @@ def test_withdraw_before_the_session(app):
 def test_withdraw_after_the_start_is_refused(app):
     session, user = make_session(T0), make_user()
     leave = ask_leave(user, session)
-    assert _error(lambda: leave_service.withdraw(leave, user, now=T0)).code == "leave_started"
+    assert (
+        service_error(lambda: leave_service.withdraw(leave, user, now=T0)).code == "leave_started"
+    )
 
 
 def test_someone_else_cannot_withdraw_my_leave(app):
     session, user = make_session(T0), make_user()
     leave = ask_leave(user, session)
     assert (
-        _error(
+        service_error(
             lambda: leave_service.withdraw(leave, make_user(), now=T0 - dt.timedelta(days=1))
         ).status
         == 403
@@ -151,7 +149,7 @@ def test_an_admin_may_record_leave_on_someones_behalf(app):
 
 def test_a_member_may_not_record_leave_for_someone_else(app):
     session = make_session(T0)
-    error = _error(
+    error = service_error(
         lambda: leave_service.request_leave(
             make_user(),
             session.series,
@@ -168,7 +166,7 @@ def test_a_member_may_not_record_leave_for_someone_else(app):
 def test_a_lead_leader_cannot_approve_their_own_leave(app, db):
     leader = make_leader()
     leave = ask_leave(leader, make_session(T0))
-    error = _error(lambda: leave_service.decide(leave, leader, True))
+    error = service_error(lambda: leave_service.decide(leave, leader, True))
     assert (error.status, error.code) == (403, "own_leave")
     db.session.refresh(leave)
     assert leave.status == "pending"

@@ -4,23 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from lecturehub.attendance import records, rollcall
 from lecturehub.attendance.models import AttendanceCorrection, AttendanceRecord
-from lecturehub.core.errors import ServiceError
 from lecturehub.schedule.models import KIND_TRAINING
+from tests.conftest import service_error
 from tests.factories import make_user
-from tests.factories.attendance import correct, make_leader, make_session, sign_in
+from tests.factories.attendance import MIN, correct, make_leader, make_session, sign_in
 
 RUN = dt.datetime(2026, 11, 24, 6, 30)
-MIN = dt.timedelta(minutes=1)
-
-
-def _error(call) -> ServiceError:
-    with pytest.raises(ServiceError) as info:
-        call()
-    return info.value
 
 
 def test_leader_ticks_names_present_late_absent(app):
@@ -54,7 +45,9 @@ def test_roll_call_by_someone_who_does_not_lead_the_series_is_refused(app, db):
     session = make_session(RUN, kind="training")
     user = make_user()
     assert (
-        _error(lambda: rollcall.roll_call(session, {user.id: "present"}, other, now=RUN)).status
+        service_error(
+            lambda: rollcall.roll_call(session, {user.id: "present"}, other, now=RUN)
+        ).status
         == 403
     )
     assert db.session.query(AttendanceRecord).count() == 0
@@ -65,7 +58,9 @@ def test_roll_call_cannot_silently_change_a_record(app):
     session = make_session(RUN, kind="training")
     user = make_user("zhang", "张三")
     sign_in(session, user, RUN)
-    error = _error(lambda: rollcall.roll_call(session, {user.id: "absent"}, leader, now=RUN + MIN))
+    error = service_error(
+        lambda: rollcall.roll_call(session, {user.id: "absent"}, leader, now=RUN + MIN)
+    )
     assert error.message == "张三 已有记录，如需修改请点“更正”并填写原因。"
 
 
@@ -73,7 +68,7 @@ def test_correction_without_a_reason_is_refused_and_changes_nothing(app, db):
     leader = make_leader()
     session = make_session()
     user = make_user()
-    error = _error(lambda: correct(session, user, "present", leader, reason="  "))
+    error = service_error(lambda: correct(session, user, "present", leader, reason="  "))
     assert (error.code, error.message) == ("reason_required", "更正记录必须填写原因。")
     assert db.session.query(AttendanceRecord).count() == 0
 
@@ -151,7 +146,6 @@ def test_the_flag_count_is_a_setting(app):
 def test_a_leader_cannot_correct_their_own_record(app, db):
     leader = make_leader(KIND_TRAINING)
     session = make_session(kind=KIND_TRAINING)
-    with pytest.raises(ServiceError) as info:
-        correct(session, leader, "present", by=leader)
-    assert (info.value.status, info.value.code) == (403, "own_record")
+    error = service_error(lambda: correct(session, leader, "present", by=leader))
+    assert (error.status, error.code) == (403, "own_record")
     assert db.session.query(AttendanceRecord).count() == 0

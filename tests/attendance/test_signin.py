@@ -8,18 +8,10 @@ import pytest
 
 from lecturehub.attendance import signin
 from lecturehub.attendance.models import AttendanceRecord
-from lecturehub.core.errors import ServiceError
 from lecturehub.schedule import services as schedule_services
+from tests.conftest import service_error
 from tests.factories import make_user
-from tests.factories.attendance import T0, make_session, sign_in
-
-MIN = dt.timedelta(minutes=1)
-
-
-def _error(call) -> ServiceError:
-    with pytest.raises(ServiceError) as info:
-        call()
-    return info.value
+from tests.factories.attendance import MIN, T0, make_session, sign_in
 
 
 def test_sign_in_before_the_start_is_present(app):
@@ -42,7 +34,7 @@ def test_sign_in_within_the_first_minute_is_still_present(app):
 
 def test_sign_in_before_the_window_opens_is_refused(app, db):
     session, user = make_session(T0), make_user()
-    error = _error(lambda: sign_in(session, user, T0 - 31 * MIN))
+    error = service_error(lambda: sign_in(session, user, T0 - 31 * MIN))
     assert error.code == "signin_not_open"
     assert "签到尚未开始" in error.message
     assert db.session.query(AttendanceRecord).count() == 0
@@ -50,7 +42,7 @@ def test_sign_in_before_the_window_opens_is_refused(app, db):
 
 def test_sign_in_after_the_window_closes_is_refused(app, db):
     session, user = make_session(T0), make_user()
-    error = _error(lambda: sign_in(session, user, T0 + 30 * MIN))
+    error = service_error(lambda: sign_in(session, user, T0 + 30 * MIN))
     assert error.code == "signin_closed"
     assert error.message == "签到已于 19:30 结束。如确实到场，请联系牵头领导更正记录。"
     assert db.session.query(AttendanceRecord).count() == 0
@@ -59,7 +51,7 @@ def test_sign_in_after_the_window_closes_is_refused(app, db):
 def test_sign_in_at_a_cancelled_session_is_refused(app):
     session, user = make_session(T0), make_user()
     schedule_services.cancel_session(session, "下雨", now=T0 - dt.timedelta(days=1))
-    assert _error(lambda: sign_in(session, user, T0)).code == "session_cancelled"
+    assert service_error(lambda: sign_in(session, user, T0)).code == "session_cancelled"
 
 
 def test_second_sign_in_says_already_and_changes_nothing(app, db):
@@ -97,7 +89,7 @@ def test_token_is_valid_now_and_expires_after_a_minute(app):
     shown = T0 - 10 * MIN
     token = signin.make_token(session, shown)
     signin.read_token(token, session, shown + dt.timedelta(seconds=59))
-    error = _error(
+    error = service_error(
         lambda: signin.check_in(session, user, token, now=shown + dt.timedelta(seconds=61))
     )
     assert (error.code, error.message) == (
@@ -110,7 +102,7 @@ def test_token_of_another_session_is_refused(app, db):
     session, user = make_session(T0), make_user()
     other = make_session(T0, kind="training", title="另一场")
     token = signin.make_token(other, T0)
-    error = _error(lambda: signin.check_in(session, user, token, now=T0))
+    error = service_error(lambda: signin.check_in(session, user, token, now=T0))
     assert error.code == "token_wrong_session"
     assert db.session.query(AttendanceRecord).count() == 0
 
@@ -118,7 +110,7 @@ def test_token_of_another_session_is_refused(app, db):
 @pytest.mark.parametrize("token", ["", "not-a-token", "eyJzIjoxLCJ0IjoxfQ.forged.sig"])
 def test_forged_token_is_refused(app, token):
     session, user = make_session(T0), make_user()
-    error = _error(lambda: signin.check_in(session, user, token, now=T0))
+    error = service_error(lambda: signin.check_in(session, user, token, now=T0))
     assert (error.code, error.message) == (
         "token_invalid",
         "二维码无效，请扫描现场屏幕上的二维码。",
@@ -129,7 +121,9 @@ def test_token_signed_with_another_key_is_refused(app):
     session, user = make_session(T0), make_user()
     token = signin.make_token(session, T0)
     app.config["SECRET_KEY"] = "another-key"
-    assert _error(lambda: signin.check_in(session, user, token, now=T0)).code == "token_invalid"
+    assert (
+        service_error(lambda: signin.check_in(session, user, token, now=T0)).code == "token_invalid"
+    )
 
 
 def test_qr_svg_is_an_inline_svg(app):

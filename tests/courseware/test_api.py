@@ -2,24 +2,10 @@
 
 from __future__ import annotations
 
-import io
-
-import pytest
-
 from lecturehub.courseware.models import Courseware
 from tests.conftest import csrf_token
 from tests.factories import bearer, make_token, make_user
-from tests.factories.courseware import deck_file, make_lecture, upload
-
-
-@pytest.fixture
-def speaker(app):
-    return make_user("speaker", "王讲师")
-
-
-@pytest.fixture
-def lecture(speaker):
-    return make_lecture(speaker)
+from tests.factories.courseware import deck_file, post_deck, upload
 
 
 def test_list_gives_versions_newest_first_with_the_status(client, tmp_path, speaker, lecture):
@@ -65,21 +51,11 @@ def test_admin_deletes_a_version_by_api(client, tmp_path, speaker, lecture):
 
 def test_session_upload_needs_the_csrf_header(client, auth, tmp_path, lecture):
     auth.login("speaker")
-    url = f"/api/v1/lectures/{lecture.id}/courseware"
     path = deck_file(tmp_path / "a.pptx")
-    without = client.post(
-        url,
-        data={"file": (io.BytesIO(path.read_bytes()), "a.pptx")},
-        content_type="multipart/form-data",
-    )
+    without = post_deck(client, lecture.id, path, {})
     assert without.status_code == 400
     assert without.get_json()["error"]["code"] == "csrf_failed"
-    with_header = client.post(
-        url,
-        data={"file": (io.BytesIO(path.read_bytes()), "a.pptx")},
-        content_type="multipart/form-data",
-        headers={"X-CSRFToken": csrf_token(client, "/")},
-    )
+    with_header = post_deck(client, lecture.id, path, {"X-CSRFToken": csrf_token(client, "/")})
     assert with_header.status_code == 201
 
 

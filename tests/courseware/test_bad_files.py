@@ -19,11 +19,6 @@ from tests import pptx_factory as f
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
-@pytest.fixture
-def deck(tmp_path):
-    return f.build_deck(tmp_path / "base.pptx", ["MARK", "第二页"])
-
-
 @pytest.fixture(scope="session")
 def zip_bomb(tmp_path_factory):
     """1.5 GB of zeros as slide 1 (~1.5 MB on disk); built once per session (a few seconds)."""

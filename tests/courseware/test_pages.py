@@ -7,8 +7,6 @@ import io
 from pathlib import Path
 from urllib.parse import quote
 
-import pytest
-
 from lecturehub.core.timeutil import now
 from lecturehub.courseware import status
 from lecturehub.courseware.models import Courseware
@@ -17,16 +15,6 @@ from tests.factories import make_user
 from tests.factories.courseware import deck_file, make_lecture, upload
 
 NAME = "乡村振兴工作汇报.pptx"
-
-
-@pytest.fixture
-def speaker(app):
-    return make_user("speaker", "王讲师")
-
-
-@pytest.fixture
-def lecture(speaker):
-    return make_lecture(speaker, "乡村振兴政策解读")
 
 
 def form_upload(auth, lecture_id: int, path: Path, name: str = NAME):

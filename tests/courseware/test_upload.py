@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 from pathlib import Path
 
 import pytest
@@ -15,32 +14,14 @@ from lecturehub.courseware.models import Courseware
 from lecturehub.search import services as search_services
 from lecturehub.search.index import IndexBusyError, SlideIndex
 from tests.factories import bearer, make_token, make_user
-from tests.factories.courseware import deck_file, make_lecture, upload
+from tests.factories.courseware import deck_file, make_lecture, post_deck, upload
 
 
-@pytest.fixture
-def speaker(app):
-    return make_user("speaker", "王讲师")
-
-
-@pytest.fixture
-def lecture(speaker):
-    return make_lecture(speaker)
-
-
-def post_deck(client, lecture_id: int, path: Path, token: str, name: str | None = None):
-    data = {"file": (io.BytesIO(Path(path).read_bytes()), name or Path(path).name)}
-    return client.post(
-        f"/api/v1/lectures/{lecture_id}/courseware",
-        data=data,
-        headers=bearer(token),
-        content_type="multipart/form-data",
-    )
-
-
-def test_upload_returns_201_with_the_version_and_its_analysis(client, tmp_path, speaker, lecture):
+def test_upload_returns_201_with_the_version_and_its_analysis(
+    client, tmp_path, lecture, speaker_headers
+):
     path = deck_file(tmp_path / "d.pptx", count=5)
-    response = post_deck(client, lecture.id, path, make_token(speaker), "乡村振兴工作汇报.pptx")
+    response = post_deck(client, lecture.id, path, speaker_headers, "乡村振兴工作汇报.pptx")
     assert response.status_code == 201
     body = response.get_json()
     assert (body["version"], body["filename"], body["size"]) == (
@@ -71,11 +52,10 @@ def test_every_upload_is_a_new_version_and_the_latest_is_current(tmp_path, speak
     assert get_store().exists(first.sha256)
 
 
-def test_same_bytes_again_make_no_new_version(client, tmp_path, speaker, lecture):
+def test_same_bytes_again_make_no_new_version(client, tmp_path, lecture, speaker_headers):
     path = deck_file(tmp_path / "d.pptx")
-    token = make_token(speaker)
-    first = post_deck(client, lecture.id, path, token).get_json()
-    again = post_deck(client, lecture.id, path, token, "另一个名字.pptx")
+    first = post_deck(client, lecture.id, path, speaker_headers).get_json()
+    again = post_deck(client, lecture.id, path, speaker_headers, "另一个名字.pptx")
     assert again.status_code == 200
     body = again.get_json()
     assert (body["id"], body["version"], body["duplicate"]) == (first["id"], 1, True)
@@ -84,14 +64,18 @@ def test_same_bytes_again_make_no_new_version(client, tmp_path, speaker, lecture
 
 def test_admin_uploads_on_behalf_of_the_speaker(client, tmp_path, lecture):
     admin = make_user("boss", "孔锐", roles=["admin"])
-    response = post_deck(client, lecture.id, deck_file(tmp_path / "d.pptx"), make_token(admin))
+    response = post_deck(
+        client, lecture.id, deck_file(tmp_path / "d.pptx"), bearer(make_token(admin))
+    )
     assert response.status_code == 201
     assert response.get_json()["uploaded_by"]["name"] == "孔锐"
 
 
 def test_upload_to_someone_elses_talk_is_403(client, tmp_path, lecture):
     other = make_user("other")
-    response = post_deck(client, lecture.id, deck_file(tmp_path / "d.pptx"), make_token(other))
+    response = post_deck(
+        client, lecture.id, deck_file(tmp_path / "d.pptx"), bearer(make_token(other))
+    )
     assert response.status_code == 403
     assert response.get_json()["error"]["code"] == "forbidden"
     assert Courseware.query.count() == 0
@@ -102,9 +86,9 @@ def test_service_refuses_a_user_who_is_not_the_speaker(tmp_path, lecture):
         upload(lecture, deck_file(tmp_path / "d.pptx"), make_user("other"))
 
 
-def test_macro_deck_is_accepted_and_macros_are_reported(client, tmp_path, speaker, lecture):
+def test_macro_deck_is_accepted_and_macros_are_reported(client, tmp_path, lecture, speaker_headers):
     path = deck_file(tmp_path / "m.pptm", kind="pptm", macros=True)
-    body = post_deck(client, lecture.id, path, make_token(speaker)).get_json()
+    body = post_deck(client, lecture.id, path, speaker_headers).get_json()
     assert (body["kind"], body["has_macros"]) == ("pptm", True)
     assert "macros" in [w["code"] for w in body["analysis"]["warnings"]]
 
@@ -155,17 +139,21 @@ def test_current_versions_are_one_per_talk(tmp_path, speaker, lecture):
     assert services.current_slides_total() == 6
 
 
-def test_an_upload_puts_the_new_version_in_the_search_index(client, tmp_path, speaker, lecture):
-    response = post_deck(client, lecture.id, deck_file(tmp_path / "d.pptx"), make_token(speaker))
+def test_an_upload_puts_the_new_version_in_the_search_index(
+    client, tmp_path, lecture, speaker_headers
+):
+    response = post_deck(client, lecture.id, deck_file(tmp_path / "d.pptx"), speaker_headers)
     assert response.status_code == 201
     assert search_services.get_index().indexed_decks() == {lecture.id: response.get_json()["id"]}
 
 
-def test_an_upload_is_kept_when_the_index_is_busy(client, tmp_path, speaker, lecture, monkeypatch):
+def test_an_upload_is_kept_when_the_index_is_busy(
+    client, tmp_path, lecture, speaker_headers, monkeypatch
+):
     def busy(self, slides):
         raise IndexBusyError("index busy for 10 s")
 
     monkeypatch.setattr(SlideIndex, "add_deck", busy)
-    response = post_deck(client, lecture.id, deck_file(tmp_path / "d.pptx"), make_token(speaker))
+    response = post_deck(client, lecture.id, deck_file(tmp_path / "d.pptx"), speaker_headers)
     assert response.status_code == 201
     assert Courseware.query.one().id == response.get_json()["id"]

@@ -15,6 +15,7 @@ from tests.factories import make_user
 LEADER_NAMES = {KIND_LECTURE: "彭宗惠", KIND_TRAINING: "储晓波"}
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 T0 = dt.datetime(2026, 11, 23, 19, 0)  # a Monday evening talk
+MIN = dt.timedelta(minutes=1)
 
 
 def series_of(kind: str = KIND_LECTURE) -> Series:

@@ -1,8 +1,9 @@
-"""Talks to upload to, and decks uploaded through the real courseware service."""
+"""Talks to upload to, and decks uploaded through the real courseware service or its API."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -60,3 +61,14 @@ def deck_file(path: Path, count: int = 5, chars_per_note: int = 180, **kwargs) -
 def upload(lecture, path: Path, by, filename: str | None = None, when=None):
     with Path(path).open("rb") as fh:
         return services.upload_courseware(lecture, fh, filename or Path(path).name, by, now=when)
+
+
+def post_deck(client, lecture_id: int, path: Path, headers: dict, name: str | None = None):
+    """POST a deck to the upload API (multipart field ``file``) as ``name``, like a script."""
+    data = {"file": (io.BytesIO(Path(path).read_bytes()), name or Path(path).name)}
+    return client.post(
+        f"/api/v1/lectures/{lecture_id}/courseware",
+        data=data,
+        headers=headers,
+        content_type="multipart/form-data",
+    )

@@ -8,21 +8,15 @@ import pytest
 
 from lecturehub.attendance import signin
 from lecturehub.attendance.models import AttendanceRecord
-from lecturehub.core.errors import ServiceError
 from lecturehub.extensions import db
 from lecturehub.ratings import services
 from lecturehub.ratings.models import Rating
+from tests.conftest import service_error
 from tests.factories import make_user
 from tests.factories.ratings import attendee, make_talk, rate, recent_talk, scores
 
 T0 = dt.datetime(2026, 10, 12, 19, 0)
 END = T0 + dt.timedelta(hours=1)
-
-
-def _refused(call) -> ServiceError:
-    with pytest.raises(ServiceError) as info:
-        call()
-    return info.value
 
 
 def _count() -> int:
@@ -59,7 +53,7 @@ def test_a_second_rating_updates_the_first_instead_of_adding_one(app):
 
 def test_someone_who_did_not_sign_in_may_not_rate(app):
     talk = make_talk(T0)
-    error = _refused(lambda: services.rate(talk, make_user(), scores(), now=END))
+    error = service_error(lambda: services.rate(talk, make_user(), scores(), now=END))
     assert (error.code, error.status) == ("not_attended", 403)
     assert error.message == "您没有在本场讲学签到，只有签到的人员才能评价。"
     assert _count() == 0
@@ -74,13 +68,17 @@ def test_an_absent_record_is_not_a_sign_in(app):
         )
     )
     db.session.commit()
-    assert _refused(lambda: services.rate(talk, user, scores(), now=END)).code == "not_attended"
+    assert (
+        service_error(lambda: services.rate(talk, user, scores(), now=END)).code == "not_attended"
+    )
 
 
 def test_rating_before_the_talk_ends_is_refused(app):
     talk = make_talk(T0)
     user = attendee(talk)
-    error = _refused(lambda: services.rate(talk, user, scores(), now=END - dt.timedelta(minutes=1)))
+    error = service_error(
+        lambda: services.rate(talk, user, scores(), now=END - dt.timedelta(minutes=1))
+    )
     assert (error.code, error.status) == ("not_ended", 422)
     assert error.message == "讲学尚未结束，10月12日 20:00 结束后才能评价。"
     assert _count() == 0
@@ -91,7 +89,7 @@ def test_rating_is_open_until_seven_days_after_the_end_and_closed_after(app):
     early, late = attendee(talk), attendee(talk)
     closes = END + dt.timedelta(days=7)
     assert services.rate(talk, early, scores(), now=closes)[1] is True
-    error = _refused(
+    error = service_error(
         lambda: services.rate(talk, late, scores(), now=closes + dt.timedelta(seconds=1))
     )
     assert (error.code, error.status) == ("window_closed", 409)
@@ -122,7 +120,7 @@ def test_a_score_out_of_range_or_missing_is_refused(app, field, value, code):
     user = attendee(talk)
     data = scores()
     data[field] = value
-    error = _refused(lambda: services.rate(talk, user, data, now=END))
+    error = service_error(lambda: services.rate(talk, user, data, now=END))
     assert (error.code, error.status) == (code, 422)
     assert _count() == 0
 
@@ -131,7 +129,7 @@ def test_a_missing_field_names_the_dimension(app):
     talk = make_talk(T0)
     data = scores()
     del data["practical"]
-    error = _refused(lambda: services.rate(talk, attendee(talk), data, now=END))
+    error = service_error(lambda: services.rate(talk, attendee(talk), data, now=END))
     assert error.message == "请为“联系实际”打分（1–5 分）。"
 
 
@@ -139,7 +137,7 @@ def test_a_comment_over_1000_characters_is_refused_and_changes_nothing(app):
     talk = make_talk(T0)
     user = attendee(talk)
     rate(talk, user, overall=3, comment="原来的意见")
-    error = _refused(
+    error = service_error(
         lambda: services.rate(talk, user, scores(overall=5, comment="长" * 1001), now=END)
     )
     assert (error.code, error.status) == ("comment_too_long", 422)
@@ -167,7 +165,7 @@ def test_a_cancelled_talk_cannot_be_rated(app):
     user = attendee(talk)
     talk.session.status = "cancelled"
     db.session.commit()
-    assert _refused(lambda: services.rate(talk, user, scores())).code == "session_cancelled"
+    assert service_error(lambda: services.rate(talk, user, scores())).code == "session_cancelled"
 
 
 def test_pending_lists_open_unrated_talks_the_user_signed_in_to(app):
@@ -190,6 +188,6 @@ def test_the_speaker_may_not_rate_their_own_talk(app):
     speaker = make_user()
     talk = make_talk(T0, speaker=speaker)
     signin.record_signin(talk.session, speaker, talk.session.starts_at)
-    error = _refused(lambda: services.rate(talk, speaker, scores(), now=END))
+    error = service_error(lambda: services.rate(talk, speaker, scores(), now=END))
     assert (error.code, error.status) == ("own_talk", 403)
     assert _count() == 0

@@ -2,40 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
-
-import pytest
 
 from lecturehub.auth import services as auth_services
 from lecturehub.core.storage import get_store
 from lecturehub.courseware import services as courseware_services
 from lecturehub.search import services
-from tests.factories import make_user
-from tests.factories.search import talk_with_deck
 
 ALL_WELL = "检查完毕：搜索索引与数据库一致，课件文件完好。\n"
-
-
-@pytest.fixture
-def admin(app):
-    return make_user("boss", "孔锐", roles=["admin"])
-
-
-@pytest.fixture
-def talks(admin, tmp_path):
-    a = talk_with_deck(
-        tmp_path,
-        admin,
-        ["全面推进乡村振兴战略", "防汛预案"],
-        title="乡村振兴",
-        speaker=admin,
-        day=dt.date(2024, 3, 4),
-    )
-    b = talk_with_deck(
-        tmp_path, admin, ["防汛演练", "防汛物资", "低保"], title="防汛工作", day=dt.date(2024, 5, 6)
-    )
-    return a, b
 
 
 def listing(q: str) -> list[tuple]:
@@ -45,7 +19,7 @@ def listing(q: str) -> list[tuple]:
     ]
 
 
-def test_reindex_rebuilds_the_same_results(runner, talks):
+def test_reindex_rebuilds_the_same_results(runner, two_talks):
     before = {q: listing(q) for q in ("防汛", "乡村振兴", "低保 OR 防汛")}
     result = runner.invoke(args=["reindex"])
     assert result.exit_code == 0, result.output
@@ -53,13 +27,13 @@ def test_reindex_rebuilds_the_same_results(runner, talks):
     assert {q: listing(q) for q in before} == before
 
 
-def test_check_passes_when_index_and_files_are_in_step(runner, talks):
+def test_check_passes_when_index_and_files_are_in_step(runner, two_talks):
     result = runner.invoke(args=["check"])
     assert (result.exit_code, result.output) == (0, ALL_WELL)
 
 
-def test_check_reports_a_missing_deck_and_a_tampered_file(runner, talks):
-    a, b = talks
+def test_check_reports_a_missing_deck_and_a_tampered_file(runner, two_talks):
+    a, b = two_talks
     services.get_index().remove_deck(a.id)
     row = courseware_services.current_version(b)
     get_store().path(row.sha256).write_bytes(b"tampered")
@@ -71,8 +45,8 @@ def test_check_reports_a_missing_deck_and_a_tampered_file(runner, talks):
     ]
 
 
-def test_repair_fixes_the_index_but_not_a_damaged_file(runner, talks):
-    a, b = talks
+def test_repair_fixes_the_index_but_not_a_damaged_file(runner, two_talks):
+    a, b = two_talks
     services.get_index().remove_deck(a.id)
     get_store().path(courseware_services.current_version(b).sha256).write_bytes(b"tampered")
     result = runner.invoke(args=["check", "--repair"])
@@ -82,20 +56,20 @@ def test_repair_fixes_the_index_but_not_a_damaged_file(runner, talks):
     assert [hit[0] for hit in listing("乡村振兴")] == [a.id]
 
 
-def test_check_finds_a_renamed_speaker_and_repair_refreshes_the_talk(runner, admin, talks):
+def test_check_finds_a_renamed_speaker_and_repair_refreshes_the_talk(runner, admin, two_talks):
     auth_services.update_user(admin, name="孔锐锐", roles=["admin"], department=None)
     result = runner.invoke(args=["check"])
     assert (result.exit_code, result.output.splitlines()[0]) == (
         1,
-        f"[问题] 讲学 #{talks[0].id}「乡村振兴」：索引中的讲课人已过时",
+        f"[问题] 讲学 #{two_talks[0].id}「乡村振兴」：索引中的讲课人已过时",
     )
     assert runner.invoke(args=["check", "--repair"]).exit_code == 0
     assert services.search("乡村振兴").hits[0].speaker == "孔锐锐"
     assert runner.invoke(args=["check"]).output == ALL_WELL
 
 
-def test_repair_removes_the_slides_of_a_talk_without_courseware(db, runner, talks):
-    a, _ = talks
+def test_repair_removes_the_slides_of_a_talk_without_courseware(db, runner, two_talks):
+    a, _ = two_talks
     db.session.delete(courseware_services.current_version(a))  # behind the services' back:
     db.session.commit()  # nothing tells the index
     result = runner.invoke(args=["check", "--repair"])
@@ -104,7 +78,7 @@ def test_repair_removes_the_slides_of_a_talk_without_courseware(db, runner, talk
     assert listing("乡村振兴") == []
 
 
-def test_repair_rebuilds_a_corrupt_index(app, runner, talks):
+def test_repair_rebuilds_a_corrupt_index(app, runner, two_talks):
     services.close_index()
     (Path(app.config["INDEX_DIR"]) / "CURRENT").write_bytes(b"garbage")
     result = runner.invoke(args=["check", "--repair"])

@@ -12,13 +12,8 @@ from lecturehub.schedule import lectures as schedule_lectures
 from lecturehub.schedule import services as schedule_services
 from lecturehub.search import services
 from tests.factories import bearer, make_token, make_user
-from tests.factories.courseware import make_lecture
+from tests.factories.courseware import make_lecture, post_deck
 from tests.factories.search import deck, talk_with_deck
-
-
-@pytest.fixture
-def admin(app):
-    return make_user("boss", "孔锐", roles=["admin"])
 
 
 @pytest.fixture
@@ -26,14 +21,9 @@ def headers(admin):
     return bearer(make_token(admin))
 
 
-def upload_api(client, headers, lecture_id: int, path):
-    with open(path, "rb") as fh:
-        response = client.post(
-            f"/api/v1/lectures/{lecture_id}/courseware",
-            headers=headers,
-            data={"file": (fh, "课件.pptx")},
-            content_type="multipart/form-data",
-        )
+def upload_api(client, headers, lecture_id: int, path) -> int:
+    """Upload through the API; the new version's id."""
+    response = post_deck(client, lecture_id, path, headers, "课件.pptx")
     assert response.status_code == 201, response.get_json()
     return response.get_json()["id"]
 

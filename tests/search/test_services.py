@@ -14,24 +14,7 @@ from lecturehub.core.errors import ServiceError
 from lecturehub.courseware import services as courseware_services
 from lecturehub.search import results, services
 from lecturehub.search.params import SearchParams
-from tests.factories import make_user
 from tests.factories.search import talk_with_deck
-
-
-@pytest.fixture
-def admin(app):
-    return make_user("boss", "孔锐", roles=["admin"])
-
-
-@pytest.fixture
-def two_talks(admin, tmp_path):
-    a = talk_with_deck(
-        tmp_path, admin, ["全面推进乡村振兴战略", "防汛预案"], title="甲", day=dt.date(2024, 3, 4)
-    )
-    b = talk_with_deck(
-        tmp_path, admin, ["防汛演练", "防汛物资", "低保"], title="乙", day=dt.date(2024, 5, 6)
-    )
-    return a, b
 
 
 def listing(q: str) -> list[tuple[int, int, str]]:

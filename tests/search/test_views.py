@@ -18,11 +18,6 @@ DROP_LINK = re.compile(r'<a href="([^"]+)" data-testid="drop-filter">')
 
 
 @pytest.fixture
-def admin(app):
-    return make_user("boss", "孔锐", roles=["admin"])
-
-
-@pytest.fixture
 def member(client, auth, app):
     make_user("member1", "干部甲")
     auth.login("member1")
