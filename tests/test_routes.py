@@ -44,9 +44,7 @@ def test_anonymous_users_are_sent_to_login_or_get_json_401(app, client):
         )
         if rule.rule.startswith("/api/"):
             assert response.status_code == 401, rule.rule
-            assert response.get_json()["error"]["code"] in {"unauthorized", "invalid_token"}, (
-                rule.rule
-            )
+            assert response.get_json()["error"]["code"] == "unauthorized", rule.rule
         else:
             assert response.status_code == 302, rule.rule
             assert "/login" in response.headers["Location"], rule.rule
@@ -78,7 +76,7 @@ def test_users_without_the_role_get_403(app, client, auth, role):
 
 def test_openapi_describes_every_api_route(app, client):
     spec = client.get("/api/v1/openapi.json").get_json()
-    assert spec["openapi"].startswith("3.")
+    assert spec["openapi"] == "3.0.3"
     missing = []
     for rule, _view in _routes(app):
         if not rule.rule.startswith("/api/"):
@@ -113,8 +111,10 @@ def test_huge_ids_and_numbers_are_a_clean_4xx(client, auth):
     auth.login("tester")
     assert client.get("/lectures/99999999999999999999").status_code == 404
     response = client.get("/api/v1/sessions?series=99999999999999999999")
-    assert response.status_code in (200, 400)
-    assert response.get_json() is not None
+    assert response.status_code == 400
+    assert response.get_json() == {
+        "error": {"code": "bad_request", "message": "参数中的数字超出范围。"}
+    }
 
 
 def test_dates_far_outside_the_calendar_fall_back_to_today(client, auth):
@@ -128,12 +128,14 @@ def test_dates_far_outside_the_calendar_fall_back_to_today(client, auth):
         assert client.get(url).status_code == 200, url
 
 
-def test_leave_with_a_non_string_date_is_a_400(client):
+def test_leave_with_a_non_string_date_is_a_422(client):
     user = make_user("tester")
     response = client.post(
         "/api/v1/leave",
         headers=bearer(make_token(user)),
         json={"series": 1, "type": "事假", "reason": "出差", "from": 20260101, "to": "2026-01-02"},
     )
-    assert 400 <= response.status_code < 500
-    assert response.get_json()["error"]["message"]
+    assert response.status_code == 422  # the number is no date: as if none were given
+    assert response.get_json() == {
+        "error": {"code": "missing_dates", "message": "请选择请假的场次，或填写起止日期。"}
+    }

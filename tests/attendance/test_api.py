@@ -29,7 +29,9 @@ def test_checkin_with_a_bearer_token_then_again(app, client, db):
     user = make_user("zhang", "张三")
     session = open_session()
     headers = bearer(make_token(user))
+    before = now().replace(microsecond=0)
     first = _checkin(client, session, signin.make_token(session), headers)
+    after = now()
     assert first.status_code == 201
     body = first.get_json()
     assert (body["session_id"], body["user"]["name"], body["status"], body["late_minutes"]) == (
@@ -38,7 +40,9 @@ def test_checkin_with_a_bearer_token_then_again(app, client, db):
         "present",
         0,
     )
-    assert body["checked_in_at"].endswith("+08:00")
+    checked_in_at = dt.datetime.fromisoformat(body["checked_in_at"])
+    assert checked_in_at.utcoffset() == dt.timedelta(hours=8)
+    assert before <= checked_in_at.replace(tzinfo=None) <= after
     again = _checkin(client, session, signin.make_token(session), headers)
     assert again.status_code == 200
     assert again.get_json()["already"] is True
@@ -50,7 +54,8 @@ def test_checkin_with_the_session_cookie_needs_csrf(app, client, auth):
     session = open_session()
     auth.login("zhang")
     token = signin.make_token(session)
-    assert _checkin(client, session, token, {}).status_code == 400
+    refused = _checkin(client, session, token, {})
+    assert (refused.status_code, refused.get_json()["error"]["code"]) == (400, "csrf_failed")
     ok = _checkin(client, session, token, {"X-CSRFToken": csrf_token(client, "/")})
     assert ok.status_code == 201
 
@@ -92,13 +97,23 @@ def test_a_member_reads_only_their_own_records(app, client):
     sign_in(session, me)
     headers = bearer(make_token(me))
     mine = client.get("/api/v1/attendance?from=2026-11-01&to=2026-11-30", headers=headers)
-    assert [r["status"] for r in mine.get_json()["records"]] == ["present"]
-    assert client.get(f"/api/v1/attendance?user={someone.id}", headers=headers).status_code == 403
+    assert (mine.status_code, [r["status"] for r in mine.get_json()["records"]]) == (
+        200,
+        ["present"],
+    )
+    refused = client.get(f"/api/v1/attendance?user={someone.id}", headers=headers)
+    assert (refused.status_code, refused.get_json()["error"]) == (
+        403,
+        {"code": "forbidden", "message": "普通干部只能查看自己的出勤记录。"},
+    )
     inspector = bearer(make_token(make_user(roles=["inspector"])))
     theirs = client.get(
         f"/api/v1/attendance?user={someone.id}&from=2026-11-01&to=2026-11-30", headers=inspector
     )
-    assert [r["status"] for r in theirs.get_json()["records"]] == ["absent"]
+    assert (theirs.status_code, [r["status"] for r in theirs.get_json()["records"]]) == (
+        200,
+        ["absent"],
+    )
 
 
 def test_post_leave_then_the_leader_decides(app, client):
@@ -159,7 +174,13 @@ def test_an_admin_who_is_not_a_leader_may_not_decide(app, client):
         json={"approve": False},
         headers=bearer(make_token(admin)),
     )
-    assert response.status_code == 403
+    assert (response.status_code, response.get_json()["error"]) == (
+        403,
+        {
+            "code": "not_series_leader",
+            "message": "只有“每周两课”的牵头领导（彭宗惠）可以审批此请假。",
+        },
+    )
 
 
 def test_screen_data_has_the_qr_and_counts(app, client):
@@ -169,6 +190,8 @@ def test_screen_data_has_the_qr_and_counts(app, client):
     state = client.get(
         f"/api/v1/sessions/{session.id}/signin-screen", headers=bearer(make_token(admin))
     ).get_json()
-    assert state["qr_svg"].startswith("<svg")
-    assert state["checkin_url"].startswith(f"http://localhost/checkin/{session.id}?t=")
+    url, token = state["checkin_url"].split("?t=")
+    assert url == f"http://localhost/checkin/{session.id}"
+    signin.read_token(token, session, now())  # raises unless a valid token of this session
+    assert state["qr_svg"] == signin.qr_svg(state["checkin_url"])
     assert ([p["name"] for p in state["signed_in"]], state["state"]) == (["张三"], "open")

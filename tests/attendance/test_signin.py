@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
+import segno
 
 from lecturehub.attendance import signin
 from lecturehub.attendance.models import AttendanceRecord
@@ -126,6 +128,29 @@ def test_token_signed_with_another_key_is_refused(app):
     )
 
 
-def test_qr_svg_is_an_inline_svg(app):
-    svg = signin.qr_svg("http://example.test/checkin/1?t=abc")
-    assert svg.startswith("<svg") and "viewBox" in svg
+def dark_modules(path: str) -> set[tuple[int, int]]:
+    """The (x, y) squares an SVG path of horizontal runs paints: "M2 2.5h7m4 0h1m-29 1h1..."."""
+    x = y = 0.0
+    dark = set()
+    for op, a, b in re.findall(r"([Mmh])(-?[\d.]+)(?: (-?[\d.]+))?", path):
+        if op == "h":
+            dark |= {(int(x) + i, int(y)) for i in range(int(a))}
+        x, y = (float(a), float(b)) if op == "M" else (x + float(a), y + float(b or 0))
+    return dark
+
+
+def test_qr_svg_is_an_inline_svg_of_the_url(app):
+    url = "http://example.test/checkin/1?t=abc"
+
+    svg = signin.qr_svg(url)
+
+    # a version 3 symbol (29 modules) with a 2-module border, sized by CSS (no width/height)
+    match = re.fullmatch(
+        r'<svg viewBox="0 0 33 33" class="segno"><path class="qrline" stroke="#000" d="([^"]+)"/>'
+        r"</svg>",
+        svg,
+    )
+    assert match is not None, svg[:80]
+    qr = segno.make(url, error="m")
+    expected = {(x + 2, y + 2) for y, row in enumerate(qr.matrix) for x, v in enumerate(row) if v}
+    assert (qr.version, dark_modules(match.group(1))) == (3, expected)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from lecturehub.attendance import signin
 from lecturehub.attendance.models import AttendanceRecord, LeaveRequest
@@ -24,9 +25,11 @@ def test_checkin_page_without_javascript_signs_in(app, client, auth, db):
     auth.login("zhang")
     token = signin.make_token(session)
     response = auth.post(f"/checkin/{session.id}", {"t": token})
+    assert response.status_code == 200
     assert "签到成功" in response.get_data(as_text=True)
     assert db.session.query(AttendanceRecord).count() == 1
     again = auth.post(f"/checkin/{session.id}", {"t": token})
+    assert again.status_code == 200
     assert "已签到" in again.get_data(as_text=True)
 
 
@@ -35,8 +38,11 @@ def test_screen_shows_a_qr_and_the_checkin_url(app, client, auth):
     session = open_session()
     auth.login("boss")
     html = client.get(f"/sessions/{session.id}/signin-screen").get_data(as_text=True)
-    assert "<svg" in html
-    assert f'data-checkin-url="http://localhost/checkin/{session.id}?t=' in html
+    url = re.search(r'data-checkin-url="([^"]+)"', html).group(1)
+    page_url, token = url.split("?t=")
+    assert page_url == f"http://localhost/checkin/{session.id}"
+    signin.read_token(token, session, now())  # raises unless a valid token of this session
+    assert f'<div class="qr" id="qr" data-testid="qr">{signin.qr_svg(url)}</div>' in html
 
 
 def test_a_leader_of_another_series_cannot_open_the_screen(app, client, auth):

@@ -29,6 +29,7 @@ def test_admin_creates_user_with_generated_password(client, auth, db):
         },
         follow_redirects=True,
     )
+    assert response.status_code == 200
     assert "初始密码" in response.get_data(as_text=True)
     user = User.query.filter_by(login="lisi").one()
     assert (user.name, user.department.name, user.roles, user.must_change_password) == (
@@ -103,6 +104,7 @@ def test_roster_import_reports_each_bad_row(client, auth, db):
         {"file": (io.BytesIO(data), "花名册.xlsx")},
         content_type="multipart/form-data",
     )
+    assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "成功 2 行，失败 4 行" in page
     assert (
@@ -123,6 +125,7 @@ def test_roster_dry_run_changes_nothing(client, auth, db):
         {"file": (io.BytesIO(data), "r.csv"), "dry_run": "y"},
         content_type="multipart/form-data",
     )
+    assert response.status_code == 200
     assert "预检完成：成功 1 行" in response.get_data(as_text=True)
     assert User.query.filter_by(login="wangwu").count() == 0
 
@@ -151,6 +154,7 @@ def test_departments_are_seeded_and_editable(client, auth, db):
     db.session.expire_all()
     assert db.session.get(Department, dept.id).name == "纪检监察室"
     clash = auth.post("/admin/departments", {"name": "党政办", "kind": "department", "active": "y"})
+    assert clash.status_code == 200  # the form again, with the message
     assert "已存在" in clash.get_data(as_text=True)
 
 
@@ -175,7 +179,7 @@ def test_a_reset_password_must_be_changed_before_anything_else(client, auth, db)
     temporary = services.reset_password(user)
     auth.login("lisi", temporary)
     response = client.get("/schedule")
-    assert response.status_code == 302 and response.headers["Location"].endswith("/profile")
+    assert (response.status_code, response.headers["Location"]) == (302, "/profile")
     auth.post(
         "/profile", {"old": temporary, "new": "my-new-password", "confirm": "my-new-password"}
     )

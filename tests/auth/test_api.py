@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from lecturehub.auth.models import ApiToken, User
-from tests.conftest import csrf_token
+from lecturehub.core.timeutil import now
+from tests.conftest import Auth, csrf_token
 from tests.factories import bearer, make_token, make_user
 
 
@@ -19,9 +20,12 @@ def test_token_is_stored_hashed_and_use_is_recorded(client, db):
     plain = make_token(user)
     stored = db.session.query(ApiToken).one()
     assert plain not in stored.token_hash and stored.last_used_at is None
-    client.get("/api/v1/me", headers=bearer(plain))
+    before = now().replace(microsecond=0)
+    assert client.get("/api/v1/me", headers=bearer(plain)).status_code == 200
+    after = now()
     db.session.expire_all()
-    assert db.session.query(ApiToken).one().last_used_at is not None
+    last_used_at = db.session.query(ApiToken).one().last_used_at
+    assert before <= last_used_at <= after
 
 
 def test_bad_token_is_a_json_401(client):
@@ -67,14 +71,25 @@ def test_session_api_write_needs_the_csrf_header(client, auth, db):
     assert accepted.status_code == 201
 
 
-def test_admin_creates_user_by_api_and_duplicate_is_409(client, db):
+def test_admin_creates_user_by_api_and_duplicate_is_409(app, client, db):
     admin = make_user("boss", roles=["admin"])
     headers = bearer(make_token(admin))
     body = {"login": "lisi", "name": "李四", "roles": ["leader"], "department": "文化站"}
     created = client.post("/api/v1/users", json=body, headers=headers)
     assert created.status_code == 201
-    assert created.get_json()["roles"] == ["leader", "member"]
-    assert created.get_json()["initial_password"]
+    user = created.get_json()
+    password = user.pop("initial_password")
+    assert user == {
+        "active": True,
+        "department": "文化站",
+        "id": User.query.filter_by(login="lisi").one().id,
+        "login": "lisi",
+        "name": "李四",
+        "roles": ["leader", "member"],
+        "title": "",
+    }
+    # the initial password signs the new user in (and sends them to change it)
+    assert Auth(app.test_client()).login("lisi", password).headers["Location"] == "/profile"
     again = client.post("/api/v1/users", json=body, headers=headers)
     assert again.status_code == 409
     assert again.get_json()["error"] == {
@@ -91,7 +106,10 @@ def test_api_rejects_unknown_role_and_non_json(client):
         "/api/v1/users", json={"login": "x1", "name": "某", "roles": ["king"]}, headers=headers
     )
     assert bad_role.status_code == 422
-    assert "未知角色" in bad_role.get_json()["error"]["message"]
+    assert bad_role.get_json()["error"] == {
+        "code": "bad_role",
+        "message": "未知角色：king（可选：admin、leader、inspector、organiser、member）。",
+    }
     not_json = client.post("/api/v1/users", data="login=x", headers=headers)
     assert not_json.status_code == 400
     assert not_json.get_json()["error"]["code"] == "bad_json"

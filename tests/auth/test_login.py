@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from lecturehub.auth.models import LoginAttempt, User
 from tests.conftest import csrf_token
 from tests.factories import make_user
@@ -95,6 +97,7 @@ def test_remember_me_sets_a_cookie(client):
         "/login",
         data={"login": "zhangsan", "password": "password123", "remember": "y", "csrf_token": token},
     )
+    assert response.status_code == 302
     assert "remember_token=" in " ".join(response.headers.getlist("Set-Cookie"))
 
 
@@ -104,6 +107,7 @@ def test_change_password_needs_the_old_one(client, auth, db):
     response = auth.post(
         "/profile", {"old": "nope-nope", "new": "newpassword1", "confirm": "newpassword1"}
     )
+    assert response.status_code == 200  # the form again, with the message
     assert "原密码不正确" in response.get_data(as_text=True)
     auth.post("/profile", {"old": "password123", "new": "newpassword1", "confirm": "newpassword1"})
     auth.logout()
@@ -118,13 +122,14 @@ def test_open_redirect_after_login_is_ignored(client):
         "/login?next=https://evil.example/",
         data={"login": "zhangsan", "password": "password123", "csrf_token": token},
     )
-    assert response.headers["Location"] == "/"
+    assert (response.status_code, response.headers["Location"]) == (302, "/")
 
 
 def test_passwords_are_stored_hashed(db):
     user = make_user("zhangsan", password="password123")
     assert "password123" not in user.password_hash
-    assert user.password_hash.startswith(("scrypt:", "pbkdf2:"))
+    # werkzeug's scrypt (N=2^15, r=8, p=1) with a 16-character salt
+    assert re.fullmatch(r"scrypt:32768:8:1\$[A-Za-z0-9]{16}\$[0-9a-f]{128}", user.password_hash)
 
 
 def test_profile_page_shows_the_personal_calendar_url(client, auth):

@@ -27,12 +27,32 @@ def refused(app, client, lecture, headers, path: Path, name: str | None = None):
     return response.status_code, error["code"], error["message"]
 
 
-def test_upload_rejects_legacy_ppt(app, client, tmp_path, lecture, speaker_headers):
+LEGACY_PPT = (
+    "这是旧版 PowerPoint 97-2003 格式（.ppt），系统无法读取。"
+    "请在 PowerPoint 或 WPS 中打开，重新“另存为 .pptx”后再上传。"
+)
+SOFFICE_HINT = "（服务器已安装 LibreOffice，也可请党政办代为转换为 .pptx。）"
+
+
+@pytest.mark.parametrize("soffice", [False, True], ids=["without-libreoffice", "with-libreoffice"])
+def test_upload_rejects_legacy_ppt(
+    app, client, tmp_path, monkeypatch, lecture, speaker_headers, soffice
+):
+    """The message offers the server's LibreOffice when `soffice` is on the PATH."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    if soffice:
+        (bin_dir / "soffice").write_text("#!/bin/sh\n")
+        (bin_dir / "soffice").chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
     status, code, message = refused(
         app, client, lecture, speaker_headers, pf.legacy_ppt(tmp_path / "旧.ppt")
     )
-    assert (status, code) == (415, "legacy_ppt")
-    assert "另存为" in message and ".pptx" in message
+    assert (status, code, message) == (
+        415,
+        "legacy_ppt",
+        LEGACY_PPT + (SOFFICE_HINT if soffice else ""),
+    )
 
 
 def test_upload_rejects_a_password_protected_deck(app, client, tmp_path, lecture, speaker_headers):
@@ -48,8 +68,11 @@ def test_upload_rejects_an_encrypted_legacy_ppt(app, client, tmp_path, lecture, 
 def test_upload_rejects_a_pdf_named_pptx(app, client, tmp_path, lecture, speaker_headers):
     path = pf.pdf_file(tmp_path / "deck.pptx")
     status, code, message = refused(app, client, lecture, speaker_headers, path)
-    assert (status, code) == (415, "not_presentation")
-    assert "PDF" in message
+    assert (status, code, message) == (
+        415,
+        "not_presentation",
+        "这不是 PowerPoint 演示文稿（PDF 文件），请上传 .pptx 格式的课件。",
+    )
 
 
 @pytest.mark.parametrize(
@@ -71,8 +94,11 @@ def test_upload_rejects_an_empty_file(app, client, tmp_path, lecture, speaker_he
     status, code, message = refused(
         app, client, lecture, speaker_headers, pf.empty_file(tmp_path / "e.pptx")
     )
-    assert (status, code) == (422, "empty_file")
-    assert "空" in message
+    assert (status, code, message) == (
+        422,
+        "empty_file",
+        "文件是空的（0 字节），请重新导出课件后上传。",
+    )
 
 
 def test_upload_rejects_a_truncated_zip(app, client, tmp_path, lecture, speaker_headers, deck):
@@ -116,14 +142,18 @@ def test_member_lying_about_its_size_is_refused(
     app, client, tmp_path, lecture, speaker_headers, deck
 ):
     path = pf.lying_size_deck(tmp_path / "liar.pptx", deck)
-    assert refused(app, client, lecture, speaker_headers, path)[0] == 422  # zip_bomb or corrupt_zip
+    assert refused(app, client, lecture, speaker_headers, path) == (
+        422,
+        "zip_bomb",  # it inflates past the size its header declares
+        "文件内部数据异常（解压后体积过大），为安全起见已拒绝。"
+        "请在 PowerPoint 或 WPS 中打开，重新“另存为 .pptx”后再上传。",
+    )
 
 
 def test_deck_with_zero_slides_is_refused(app, client, tmp_path, lecture, speaker_headers):
     path = pf.build_deck(tmp_path / "none.pptx", [])
     status, code, message = refused(app, client, lecture, speaker_headers, path)
-    assert (status, code) == (422, "no_slides")
-    assert "没有幻灯片" in message
+    assert (status, code, message) == (422, "no_slides", "课件中没有幻灯片，请检查后重新上传。")
 
 
 def test_dangling_relationship_is_analysed_with_a_warning(
@@ -140,13 +170,15 @@ def test_dangling_relationship_is_analysed_with_a_warning(
 def test_file_over_the_size_limit_is_refused_by_the_spool(
     app, client, tmp_path, lecture, speaker_headers
 ):
-    app.config["COURSEWARE_MAX_BYTES"] = 20_000
-    path = deck_file(
-        tmp_path / "big.pptx", count=3, extra_members={"ppt/media/pad.bin": os.urandom(30_000)}
-    )
+    app.config["COURSEWARE_MAX_BYTES"] = 1024 * 1024
+    pad = os.urandom(1024 * 1024)  # does not compress: the deck is over 1 MiB
+    path = deck_file(tmp_path / "big.pptx", count=3, extra_members={"ppt/media/pad.bin": pad})
     status, code, message = refused(app, client, lecture, speaker_headers, path)
-    assert (status, code) == (413, "too_large")
-    assert "MB 的上限" in message
+    assert (status, code, message) == (
+        413,
+        "too_large",
+        "课件文件超过 1 MB 的上限。请压缩图片和视频（或删去视频）后再上传。",
+    )
     assert list((Path(app.config["FILES_DIR"]) / "tmp").iterdir()) == []
 
 
@@ -158,8 +190,11 @@ def test_body_over_max_content_length_is_a_chinese_json_413(
         tmp_path / "big.pptx", count=3, extra_members={"ppt/media/pad.bin": os.urandom(30_000)}
     )
     status, code, message = refused(app, client, lecture, speaker_headers, path)
-    assert (status, code) == (413, "too_large")
-    assert "上限" in message
+    assert (status, code, message) == (  # the message names the courseware limit (300 MB)
+        413,
+        "too_large",
+        "课件文件超过 300 MB 的上限。请压缩图片和视频（或删去视频）后再上传。",
+    )
 
 
 def test_upload_without_a_file_field_is_400(app, client, lecture, speaker_headers):
@@ -170,11 +205,16 @@ def test_upload_without_a_file_field_is_400(app, client, lecture, speaker_header
         headers=speaker_headers,
         content_type="multipart/form-data",
     )
-    assert response.status_code == 400
-    assert response.get_json()["error"]["code"] == "no_file"
+    assert (response.status_code, response.get_json()["error"]) == (
+        400,
+        {"code": "no_file", "message": "请求中缺少文件字段 file（multipart/form-data）。"},
+    )
     assert snapshot(app) == before
 
 
 def test_upload_to_an_unknown_talk_is_404(app, client, tmp_path, speaker_headers):
     response = post_deck(client, 999, deck_file(tmp_path / "d.pptx"), speaker_headers)
-    assert response.status_code == 404
+    assert (response.status_code, response.get_json()["error"]) == (
+        404,
+        {"code": "lecture_not_found", "message": "找不到该讲学。"},
+    )

@@ -33,7 +33,7 @@ def test_search_highlights_the_words_and_opens_the_slide(live_app, live_server, 
 
     page.click("[data-testid=slide-hit] a.slide-link")
     page.wait_for_url(f"**/lectures/{lecture_id}#slide-3")
-    assert page.url.endswith(f"/lectures/{lecture_id}#slide-3")
+    assert page.url == f"{live_server.url}/lectures/{lecture_id}#slide-3"
     slide = page.locator("#slide-3")
     slide.wait_for(state="visible")
     assert slide.locator(".slide-body").inner_text() == "全面推进乡村振兴战略"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from lecturehub.core.timeutil import iso
 from lecturehub.extensions import db
 from lecturehub.ratings import services
@@ -40,9 +42,12 @@ def test_rating_a_talk_you_did_not_attend_is_403_not_attended(app, client):
 def test_rating_after_the_window_is_409_with_a_chinese_message(app, client):
     talk = recent_talk(days_ago=9)
     response = _post(client, talk, attendee(talk), scores())
+    closes = talk.session.ends_at + dt.timedelta(days=7)
     assert response.status_code == 409
-    error = response.get_json()["error"]
-    assert error["code"] == "window_closed" and error["message"].startswith("评价已截止")
+    assert response.get_json()["error"] == {
+        "code": "window_closed",
+        "message": f"评价已截止（截止时间 {closes.month}月{closes.day}日 {closes:%H:%M}）。",
+    }
 
 
 def test_rating_before_the_end_is_422(app, client):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 from lecturehub.extensions import db
 from lecturehub.ratings import demo, summaries
@@ -30,14 +31,12 @@ def test_demo_rates_held_talks_and_leaves_the_latest_under_the_minimum(app):
     talks = _talks()
     messages: list[str] = []
     demo.load(messages.append)
-    counts = [summaries.summary(t).count for t in talks]
-    assert counts[2:] == [
-        3,
-        0,
-    ]  # the latest held talk is still collecting; 11-30 is after the cutoff
-    assert all(summaries.summary(t).visible for t in talks[:2])
-    assert all(1 <= r.overall <= 5 for r in db.session.query(Rating))
-    assert messages[-1].startswith("已生成 3 场讲学的")
+    # the latest held talk is still collecting; 11-30 is after the cutoff
+    assert [summaries.summary(t).count for t in talks] == [10, 7, 3, 0]
+    assert [summaries.summary(t).visible for t in talks] == [True, True, False, False]
+    overall = Counter(r.overall for r in db.session.query(Rating))
+    assert overall == {5: 7, 4: 6, 3: 7}  # the same every run (a seeded Random)
+    assert messages == ["已生成 3 场讲学的 20 条评价（最近一场评价人数不足 5 人）。"]
 
 
 def test_demo_runs_once(app):

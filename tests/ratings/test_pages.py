@@ -47,8 +47,10 @@ def test_posting_the_form_rates_then_updates(app, client, auth):
     attendee(talk, login="listener")
     auth.login("listener")
     response = auth.post(f"/ratings/lectures/{talk.id}", _form(overall="4"))
-    assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"/lectures/{talk.id}#ratings")
+    assert (response.status_code, response.headers["Location"]) == (
+        302,
+        f"/lectures/{talk.id}#ratings",
+    )
     auth.post(f"/ratings/lectures/{talk.id}", _form(overall="2"))
     assert [r.overall for r in db.session.query(Rating)] == [2]
     page = client.get(f"/lectures/{talk.id}").get_data(as_text=True)

@@ -86,7 +86,7 @@ def test_talk_page_shows_the_shortfall_below_five_then_the_means(app, client, au
     page = _text(client.get(f"/lectures/{talk.id}"))
     assert 'data-testid="overall-mean">4.20<' in page
     assert "第四条意见" in page
-    assert "<svg" in page
+    assert re.findall(r'<svg class="([^"]+)"', page) == ["chart mean-bars"]  # means, no histograms
 
 
 def test_api_summary_follows_the_same_rule(app, client, auth):

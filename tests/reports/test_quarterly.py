@@ -90,4 +90,5 @@ def test_a_malformed_quarter_on_the_page_is_flashed(app, client, auth):
     make_user("boss", roles=["admin"])
     auth.login("boss")
     response = client.get("/reports/quarterly?quarter=2026Q4", follow_redirects=True)
+    assert response.status_code == 200
     assert "季度格式应为 YYYY-Qn（如 2026-Q4）。" in response.get_data(as_text=True)

@@ -56,6 +56,7 @@ def test_sessions_filter_by_series(client, db):
     generate("2026-12-07", "2026-12-08")
     member = bearer(make_token(make_user("member")))
     response = client.get("/api/v1/sessions?from=2026-12-07&to=2026-12-08&series=2", headers=member)
+    assert response.status_code == 200
     assert [s["series"]["name"] for s in response.get_json()["sessions"]] == ["每周两操"]
 
 

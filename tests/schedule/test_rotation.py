@@ -27,9 +27,7 @@ def test_rotation_over_a_term_is_fair_and_never_repeats(db):
     )
     names = [p.department.name for p in proposals]
     counts = Counter(names)
-    assert len(names) == 33
-    assert max(counts.values()) - min(counts.values()) <= 1
-    assert set(counts) == set(NAMES)
+    assert counts == {"文化站": 7, "纪委": 7, "财政所": 7, "应急管理办": 6, "农业农村服务中心": 6}
     assert all(a != b for a, b in zip(names, names[1:], strict=False))
 
 

@@ -59,7 +59,7 @@ def test_parallel_rebuild_indexes_every_slide(tmp_path):
 def test_other_instances_see_the_rebuilt_generation_and_write_into_it(tmp_path):
     reader, builder = SlideIndex(tmp_path / "index"), SlideIndex(tmp_path / "index")
     reader.add_deck(DECKS[0])
-    assert hits(reader, "防汛") != []
+    assert hits(reader, "防汛") == [(1, 2, "<mark>防汛</mark>抗旱")]
     builder.rebuild(DECKS[1])
     assert (hits(reader, "防汛"), len(hits(reader, "低保"))) == ([], 1)
     reader.add_deck(make_deck(3, ["高标准农田"]))
