@@ -7,6 +7,7 @@ import re
 
 import pytest
 import segno
+from sqlalchemy import event, insert
 
 from lecturehub.attendance import signin
 from lecturehub.attendance.models import AttendanceRecord
@@ -68,10 +69,25 @@ def test_second_sign_in_says_already_and_changes_nothing(app, db):
 
 def test_concurrent_duplicate_insert_is_reported_as_already(app, db):
     session, user = make_session(T0), make_user()
-    first, _ = sign_in(session, user, T0)
-    # A second request that checked "no record yet" just before the first one committed:
-    record, already = signin._insert(session.id, user.id, "late", 3, T0 + 3 * MIN)
-    assert (record.id, already) == (first.id, True)
+
+    def another_request_signs_in_first(*_args):
+        """Another request's insert, committed on its own connection after this request found
+        no record and before it writes its own."""
+        with db.engine.begin() as connection:
+            connection.execute(
+                insert(AttendanceRecord).values(
+                    session_id=session.id,
+                    user_id=user.id,
+                    status="present",
+                    late_minutes=0,
+                    checked_in_at=T0,
+                    method="qr",
+                )
+            )
+
+    event.listen(db.session(), "before_flush", another_request_signs_in_first, once=True)
+    record, already = sign_in(session, user, T0 + 3 * MIN)
+    assert (record.status, record.checked_in_at, already) == ("present", T0, True)
     assert db.session.query(AttendanceRecord).count() == 1
 
 

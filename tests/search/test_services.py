@@ -32,7 +32,10 @@ def garble(directory: Path) -> None:
 
 
 def test_creating_the_app_does_not_open_the_index(app):
-    assert "lecturehub_index" not in app.extensions
+    index_dir = Path(app.config["INDEX_DIR"])
+    assert list(index_dir.iterdir()) == []  # opening the index creates it on disk
+    services.get_index()
+    assert (index_dir / "CURRENT").is_file()
 
 
 def test_one_index_per_app_even_when_threads_race_for_it(app):
@@ -48,7 +51,7 @@ def test_one_index_per_app_even_when_threads_race_for_it(app):
     for t in threads:
         t.join()
     assert len({id(index) for index in seen}) == 1
-    assert seen[0] is app.extensions["lecturehub_index"]
+    assert services.get_index() is seen[0]
 
 
 def test_a_corrupt_index_is_rebuilt_from_the_database_at_first_use(app, two_talks):
