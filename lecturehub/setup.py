@@ -74,7 +74,7 @@ COMMANDS = (
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, connection_record):  # noqa: ARG001
+def _sqlite_pragmas(dbapi_connection, connection_record):
     """WAL, foreign keys and a busy timeout on every SQLite connection."""
     module = type(dbapi_connection).__module__
     if not module.startswith(("sqlite3", "pysqlite")):
@@ -90,7 +90,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record):  # noqa: ARG001
 class BoundedInt(IntegerConverter):
     """``<int:id>`` that only matches what the database can hold (else a plain 404)."""
 
-    def __init__(self, url_map, fixed_digits=0, min=None, max=2**63 - 1, signed=False):  # noqa: A002
+    def __init__(self, url_map, fixed_digits=0, min=None, max=2**63 - 1, signed=False):
         super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 

@@ -41,7 +41,7 @@ def home_card(user) -> Markup | None:
         window=services.window,
         at=at,
     )
-    return Markup(html)  # noqa: S704 - our own rendered template
+    return Markup(html)
 
 
 def session_panel(session) -> Markup | None:
@@ -57,4 +57,4 @@ def session_panel(session) -> Markup | None:
         can_manage=services.can_manage(user, session),
         window=services.window(session),
     )
-    return Markup(html)  # noqa: S704 - our own rendered template
+    return Markup(html)

@@ -42,4 +42,4 @@ def render_markdown(text: str | None) -> Markup:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
-    return Markup(clean)  # noqa: S704 - sanitised by nh3 above
+    return Markup(clean)

@@ -60,7 +60,7 @@ def panel_context(lecture, submitted: dict | None = None) -> dict:
 
 
 def lecture_panel(lecture) -> Markup:
-    return Markup(render_template("ratings/_panel.html", **panel_context(lecture)))  # noqa: S704
+    return Markup(render_template("ratings/_panel.html", **panel_context(lecture)))
 
 
 def home_card(user) -> Markup | None:
@@ -69,7 +69,7 @@ def home_card(user) -> Markup | None:
     if not pending:
         return None
     rows = [(lec, services.window(lec)[1], talk_url(lec.id)) for lec in pending]
-    return Markup(render_template("ratings/_home_card.html", pending=rows))  # noqa: S704
+    return Markup(render_template("ratings/_home_card.html", pending=rows))
 
 
 def speaker_charts(talk) -> dict:

@@ -221,7 +221,7 @@ def search(query: str, **options) -> SearchResult:
         return _search(index, query, options)
     except ServiceError:
         raise
-    except Exception as exc:  # noqa: BLE001 - any failure to read may mean a broken index
+    except Exception as exc:
         if not _repair_after(index, exc):
             raise
     return _search(index, query, options)
