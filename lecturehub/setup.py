@@ -24,6 +24,7 @@ from lecturehub.auth import api as auth_api
 from lecturehub.auth import cli as auth_cli
 from lecturehub.auth import views as auth_views
 from lecturehub.core import errors, templating
+from lecturehub.core.errors import MAX_INT
 from lecturehub.courseware import api as courseware_api
 from lecturehub.courseware import cli as courseware_cli
 from lecturehub.courseware import views as courseware_views
@@ -88,9 +89,10 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 
 class BoundedInt(IntegerConverter):
-    """``<int:id>`` that only matches what the database can hold (else a plain 404)."""
+    """``<int:id>`` that only matches what an INTEGER column holds on every database we
+    support (PostgreSQL's is 32-bit), else a plain 404."""
 
-    def __init__(self, url_map, fixed_digits=0, min=None, max=2**63 - 1, signed=False):
+    def __init__(self, url_map, fixed_digits=0, min=None, max=MAX_INT, signed=False):
         super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 

@@ -3,10 +3,14 @@ and service_error() for the refusals of our services."""
 
 from __future__ import annotations
 
+import os
 import re
+import uuid
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from lecturehub import create_app
 from lecturehub.core.errors import ServiceError
@@ -15,6 +19,37 @@ from lecturehub.setup_data import ensure_reference_data
 
 PASSWORD = "password123"
 CSRF_RE = re.compile(r'name="csrf-token" content="([^"]+)"')
+
+
+# With DATABASE_URL naming a PostgreSQL server (`.ci/run` starts one), every test gets a
+# database of its own, created empty before the test and dropped after it; DATABASE_URL then
+# names that database for every app the test creates, in this process and in the processes
+# it starts. Without it, every test has SQLite in its temporary storage directory.
+SERVER_URL = os.environ.get("DATABASE_URL", "")
+ON_POSTGRES = bool(SERVER_URL) and make_url(SERVER_URL).get_backend_name() == "postgresql"
+
+
+@pytest.fixture(scope="session")
+def _pg_server():
+    engine = create_engine(SERVER_URL, isolation_level="AUTOCOMMIT")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _database_per_test(request, monkeypatch):
+    if not ON_POSTGRES:
+        yield None
+        return
+    server = request.getfixturevalue("_pg_server")
+    name = f"lh_test_{uuid.uuid4().hex[:16]}"
+    with server.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(SERVER_URL).set(database=name)
+    monkeypatch.setenv("DATABASE_URL", url.render_as_string(hide_password=False))
+    yield url
+    with server.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def make_app(storage: Path, **overrides):

@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, text
 from lecturehub import create_app
 from lecturehub.config import ConfigError, load_config
 from lecturehub.extensions import db
+from tests.conftest import ON_POSTGRES
 
 
 def test_production_without_secret_key_refuses_to_start(tmp_path):
@@ -41,9 +42,19 @@ def test_migrations_build_the_same_schema_as_the_models(tmp_path):
         upgrade()
         with db.engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
-            assert diff == []
-            assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
-            assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    assert diff == []
+
+
+def test_the_suite_runs_on_the_database_it_was_given(app, db):
+    """`DATABASE_URL=postgresql+psycopg://…` runs every test on PostgreSQL (see conftest)."""
+    assert db.engine.dialect.name == ("postgresql" if ON_POSTGRES else "sqlite")
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="SQLite's pragmas: this run is on PostgreSQL")
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(app, db):
+    with db.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
 
 
 def test_init_is_non_interactive_with_admin_and_password(tmp_path):

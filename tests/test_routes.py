@@ -117,6 +117,24 @@ def test_huge_ids_and_numbers_are_a_clean_4xx(client, auth):
     }
 
 
+OUT_OF_RANGE = {"error": {"code": "bad_request", "message": "参数中的数字超出范围。"}}
+
+
+def test_ids_no_integer_column_holds_are_refused_alike_on_every_database(client, auth):
+    """3,000,000,000 fits SQLite's INTEGER but not PostgreSQL's: both answer the same."""
+    user = make_user("tester")
+    leave = client.post(
+        "/api/v1/leave",
+        headers=bearer(make_token(user)),
+        json={"series": 3000000000, "type": "事假", "reason": "出差", "from": "2026-01-01"},
+    )
+    assert (leave.status_code, leave.get_json()) == (400, OUT_OF_RANGE)
+    auth.login("tester")
+    assert client.get("/lectures/3000000000").status_code == 404
+    listing = client.get("/api/v1/sessions?series=3000000000")
+    assert (listing.status_code, listing.get_json()) == (400, OUT_OF_RANGE)
+
+
 def test_dates_far_outside_the_calendar_fall_back_to_today(client, auth):
     make_user("tester")
     auth.login("tester")

@@ -9,7 +9,7 @@ from lecturehub.attendance import leave as leave_service
 from lecturehub.attendance import records, services, signin
 from lecturehub.attendance.presenters import record_dict, screen_state, sheet_dict
 from lecturehub.auth import services as auth_services
-from lecturehub.core.errors import Forbidden, ServiceError
+from lecturehub.core.errors import Forbidden, ServiceError, in_int_range
 from lecturehub.core.security import api_view, has_role, json_body
 from lecturehub.core.timeutil import iso, now, parse_date, today
 from lecturehub.schedule import services as schedule_services
@@ -130,7 +130,7 @@ def _leave_args(data: dict):
 
 def _int(value, name: str) -> int:
     try:
-        return int(value)
+        return in_int_range(int(value))
     except (TypeError, ValueError) as exc:
         raise ServiceError(f"{name} 必须是整数 id。", "bad_request", 400) from exc
 

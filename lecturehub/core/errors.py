@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
+
+from lecturehub.extensions import db
 
 MESSAGES = {
     400: ("bad_request", "请求有误。"),
@@ -63,6 +66,24 @@ def _message_for(status: int, description: str | None) -> str:
     return default
 
 
+NUMERIC_OUT_OF_RANGE = "22003"
+MAX_INT = 2**31 - 1  # an INTEGER column on PostgreSQL; SQLite's holds more, we accept no more
+
+
+def in_int_range(value: int) -> int:
+    """The value, or OverflowError (answered 400) when no INTEGER column can hold it."""
+    if abs(value) > MAX_INT:
+        raise OverflowError(value)
+    return value
+
+
+def _out_of_range():
+    message = "参数中的数字超出范围。"
+    if wants_json():
+        return api_error(400, "bad_request", message)
+    return render_template("errors/error.html", status=400, message=message), 400
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ServiceError)
     def handle_service_error(exc: ServiceError):
@@ -81,11 +102,17 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(OverflowError)
     def handle_overflow(exc: OverflowError):
-        """A number too large for the database (e.g. ?series=99999999999999999999)."""
-        message = "参数中的数字超出范围。"
-        if wants_json():
-            return api_error(400, "bad_request", message)
-        return render_template("errors/error.html", status=400, message=message), 400
+        """A number too large for the database (e.g. ?series=99999999999999999999): SQLite's
+        driver refuses it before the query runs."""
+        return _out_of_range()
+
+    @app.errorhandler(DataError)
+    def handle_data_error(exc: DataError):
+        """PostgreSQL refuses a number too large for its column (SQLSTATE 22003) in the query."""
+        db.session.rollback()
+        if getattr(exc.orig, "sqlstate", None) != NUMERIC_OUT_OF_RANGE:
+            return handle_unexpected(exc)
+        return _out_of_range()
 
     @app.errorhandler(HTTPException)
     def handle_http(exc: HTTPException):

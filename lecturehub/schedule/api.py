@@ -7,7 +7,7 @@ import datetime as dt
 from flask import Blueprint, jsonify, request
 
 from lecturehub.core import timeutil
-from lecturehub.core.errors import ServiceError
+from lecturehub.core.errors import ServiceError, in_int_range
 from lecturehub.core.security import api_view, json_body
 from lecturehub.schedule import lectures, services
 from lecturehub.schedule.generation import validate_range
@@ -43,7 +43,7 @@ def _int_arg(name: str) -> int | None:
         return None
     if not raw.isdigit():
         raise ServiceError(f"参数 {name} 必须是整数。", "bad_param", 400)
-    return int(raw)
+    return in_int_range(int(raw))
 
 
 def _deadline(value) -> dt.datetime | None:
