@@ -17,13 +17,17 @@ from pathlib import Path
 
 from flask import Config
 
-REPO_DIR = Path(__file__).resolve().parent.parent
+from lecturehub.core import private
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_DIR = PACKAGE_DIR.parent  # the checkout, when running from one
 ENV_PREFIX = "LECTUREHUB"
 
 DEFAULTS: dict[str, object] = {
-    "ENV": "development",  # "production" refuses to start without SECRET_KEY
+    "ENV": "development",  # "production" refuses to start without SECRET_KEY; Secure cookies
+    "INSECURE_COOKIES": False,  # production over plain HTTP (an intranet without HTTPS)
     "SECRET_KEY": None,
-    "STORAGE_DIR": str(REPO_DIR / "storage"),
+    "STORAGE_DIR": "storage",  # relative to the working directory, never the package
     "SQLALCHEMY_DATABASE_URI": None,  # default: sqlite:///<storage>/lecturehub.sqlite
     "SITE_NAME": "我的业务我来讲",
     "ORG_NAME": "关庙乡",
@@ -58,6 +62,13 @@ DEFAULTS: dict[str, object] = {
 }
 # Kept as the text of the variable even when it reads as JSON (a secret key of digits).
 TEXT_SETTINGS = {"SECRET_KEY"} | {key for key, value in DEFAULTS.items() if isinstance(value, str)}
+
+
+def templates_dir() -> Path:
+    """The Jinja templates: shipped inside the installed package (the build copies the
+    checkout's top-level ``templates/`` there), else the checkout's own (editable install)."""
+    shipped = PACKAGE_DIR / "templates"
+    return shipped if shipped.is_dir() else REPO_DIR / "templates"
 
 
 def load_config(overrides: dict | None = None) -> Config:
@@ -98,6 +109,10 @@ def finish_config(config: Config) -> Config:
     config.setdefault("REMEMBER_COOKIE_DURATION", days)  # read by Flask-Login
     config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
     config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
+    # Production cookies travel over HTTPS only, unless the site is an intranet without it.
+    secure = config.get("ENV") == "production" and not config.get("INSECURE_COOKIES")
+    config.setdefault("SESSION_COOKIE_SECURE", secure)
+    config.setdefault("REMEMBER_COOKIE_SECURE", secure)
     config.setdefault("JSON_AS_ASCII", False)
     return config
 
@@ -120,8 +135,9 @@ def ensure_secret_key(config: dict) -> None:
         return
     key_file = Path(config["STORAGE_DIR"]) / "secret_key"
     if key_file.is_file():
+        private.tighten(key_file, private.FILE_MODE)
         config["SECRET_KEY"] = key_file.read_text().strip()
         return
-    key_file.parent.mkdir(parents=True, exist_ok=True)
+    private.make_dir(key_file.parent)
     config["SECRET_KEY"] = secrets.token_hex(32)
-    key_file.write_text(config["SECRET_KEY"])
+    private.write_text(key_file, config["SECRET_KEY"])
