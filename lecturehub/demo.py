@@ -90,7 +90,9 @@ def load_people(progress: Callable[[str], None]) -> None:
     for login, name, department, title, roles in LEADING_GROUP + _cadres():
         if auth_services.user_by_login(login) is None:
             dept = auth_services.department_by_name(department)
-            auth_services.create_user(login, name, DEMO_PASSWORD, roles, dept, title)
+            auth_services.create_user(
+                login, auth_services.UserDetails(name, roles, dept, title), DEMO_PASSWORD
+            )
     progress(f"已创建 {len(LEADING_GROUP) + 26} 名演示用户。")
 
 

@@ -120,14 +120,11 @@ def _import_row(number: int, values: dict[str, str]) -> RowResult:
         if department is None:
             return RowResult(number, login, name, False, f"部门“{values['department']}”不存在。")
     try:
+        details = services.UserDetails(
+            name, _parse_roles(values.get("roles", "")), department, values.get("title", "")
+        )
         user, generated = services.create_user(
-            login,
-            name,
-            values.get("password") or None,
-            _parse_roles(values.get("roles", "")),
-            department,
-            values.get("title", ""),
-            commit=False,
+            login, details, values.get("password") or None, commit=False
         )
         user.phone = values.get("phone", "")
         db.session.flush()

@@ -1,13 +1,15 @@
-"""Accounts: users, roles, departments, passwords, login throttling and API tokens."""
+"""Accounts: users, roles, departments, passwords and the personal calendar URL."""
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from lecturehub.auth import sessions
 from lecturehub.auth.models import Department, User, UserRole
 from lecturehub.core.errors import Conflict, NotFound, ServiceError
 from lecturehub.core.security import ROLES
@@ -37,7 +39,6 @@ DEFAULT_DEPARTMENTS = [
     ("综合执法大队", "team"),
 ]
 MIN_PASSWORD = 8
-TOKEN_PREFIX = "lh_"
 
 
 # --- departments -------------------------------------------------------------------------
@@ -139,17 +140,21 @@ def set_roles(user: User, roles: Iterable[str]) -> None:
             user.role_rows.append(UserRole(role=role))
 
 
+@dataclass(frozen=True)
+class UserDetails:
+    """What an administrator says about a person, when creating and when editing one."""
+
+    name: str
+    roles: Iterable[str] = ()
+    department: Department | None = None
+    title: str = ""
+
+
 def create_user(
-    login: str,
-    name: str,
-    password: str | None = None,
-    roles: Iterable[str] = (),
-    department: Department | None = None,
-    title: str = "",
-    commit: bool = True,
+    login: str, details: UserDetails, password: str | None = None, *, commit: bool = True
 ) -> tuple[User, str | None]:
     """Create a user; without a password a random one is generated and returned once."""
-    login, name = (login or "").strip(), (name or "").strip()
+    login, name = (login or "").strip(), (details.name or "").strip()
     if not login or not name:
         raise ServiceError("登录名和姓名不能为空。", "missing_field")
     if len(login) > 64 or any(ch.isspace() for ch in login):
@@ -160,12 +165,12 @@ def create_user(
     if not password:
         password = generated = secrets.token_urlsafe(9)
     check_password_strength(password)
-    role_list = _check_roles(roles)
+    role_list = _check_roles(details.roles)
     user = User(
         login=login,
         name=name,
-        department=department,
-        title=title,
+        department=details.department,
+        title=details.title,
         password_hash=generate_password_hash(password),
         must_change_password=generated is not None,
     )
@@ -177,38 +182,44 @@ def create_user(
 
 
 def update_user(
-    user: User,
-    *,
-    name: str,
-    roles: Iterable[str],
-    department: Department | None,
-    title: str = "",
-    active: bool = True,
-    by: User | None = None,
+    user: User, details: UserDetails, *, active: bool = True, by: User | None = None
 ) -> User:
-    name = (name or "").strip()
+    """Save an administrator's edit; deactivating someone ends their sessions."""
+    name = (details.name or "").strip()
     if not name:
         raise ServiceError("姓名不能为空。", "missing_field")
-    role_list = _check_roles(roles)
+    role_list = _check_roles(details.roles)
     if by is not None and by.id == user.id and ("admin" not in role_list or not active):
         raise ServiceError("不能取消自己的管理员角色或停用自己的账号。", "self_lockout")
-    user.name, user.department, user.title, user.active = name, department, title, active
+    user.name, user.department, user.title = name, details.department, details.title
     set_roles(user, role_list)
+    _set_active(user, active)
     db.session.commit()
     return user
 
 
+def _set_active(user: User, active: bool) -> None:
+    if user.active and not active:
+        sessions.end_all(user)
+    user.active = active
+
+
 def set_active(user: User, active: bool, by: User | None = None) -> None:
+    """Enable or disable an account; disabling ends its sessions at once."""
     if by is not None and by.id == user.id and not active:
         raise ServiceError("不能停用自己的账号。", "self_lockout")
-    user.active = active
+    _set_active(user, active)
     db.session.commit()
 
 
 def set_password(user: User, password: str, must_change: bool = False) -> None:
+    """Set a new password: every session of the user ends (the caller signs the current browser
+    in again) and the personal calendar URL changes, as after any suspected leak."""
     check_password_strength(password)
     user.password_hash = generate_password_hash(password)
     user.must_change_password = must_change
+    sessions.end_all(user)
+    user.feed_token = _new_feed_token()
     db.session.commit()
 
 
@@ -227,10 +238,24 @@ def reset_password(user: User) -> str:
     return password
 
 
+# --- the personal calendar URL -------------------------------------------------------------
+
+
+def _new_feed_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
 def feed_token_for(user: User) -> str:
     if not user.feed_token:
-        user.feed_token = secrets.token_urlsafe(24)
+        user.feed_token = _new_feed_token()
         db.session.commit()
+    return user.feed_token
+
+
+def reset_feed_token(user: User) -> str:
+    """A new secret for the personal calendar URL; the old URL stops working (404)."""
+    user.feed_token = _new_feed_token()
+    db.session.commit()
     return user.feed_token
 
 

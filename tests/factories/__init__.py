@@ -21,9 +21,8 @@ def make_user(
 ):
     n = next(_seq)
     dept = auth_services.department_by_name(department) if department else None
-    user, _ = auth_services.create_user(
-        login or f"user{n}", name or f"干部{n}", password, roles, dept
-    )
+    details = auth_services.UserDetails(name or f"干部{n}", roles, dept)
+    user, _ = auth_services.create_user(login or f"user{n}", details, password)
     if not active:
         auth_services.set_active(user, False)
     return user
