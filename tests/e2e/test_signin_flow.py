@@ -30,7 +30,6 @@ def test_scan_the_screen_and_the_count_goes_up(live_app, live_server, page, brow
     cadre.wait_for_selector("text=签到成功")
     phone.close()
 
-    page.wait_for_function(
-        "document.querySelector('[data-testid=count-signed]').textContent === '1'"
-    )
+    # a selector, not wait_for_function: the CSP forbids the eval that a string predicate needs
+    page.wait_for_selector("[data-testid=count-signed]:text-is('1')")
     assert page.locator("#names-signed li").all_inner_texts() == ["张三"]
