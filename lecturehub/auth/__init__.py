@@ -67,9 +67,12 @@ def init_app(app: Flask) -> None:
 
 
 def _queue_daily_cleanup(app: Flask, at: dt.datetime) -> None:
-    """Once a day, forget old login sessions and sign-in attempts (a background job)."""
+    """At most once a day, and only when there is something to forget, a background job
+    deletes old login sessions and sign-in attempts."""
     from lecturehub.auth import login as login_service
 
+    if not login_service.old_sign_ins(at):
+        return
     key = f"auth-cleanup-{at:%Y-%m-%d}"
     jobs.enqueue(login_service.forget_old_sign_ins, key=key, at=at.isoformat())
     db.session.commit()

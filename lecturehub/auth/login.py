@@ -133,6 +133,12 @@ def authenticate(login: str, password: str, address: str) -> User:
     return user
 
 
+def old_sign_ins(at: dt.datetime) -> bool:
+    """Whether there are attempts past KEEP_ATTEMPTS or sessions long over to forget."""
+    query = select(LoginAttempt.id).where(LoginAttempt.at < at - KEEP_ATTEMPTS).limit(1)
+    return db.session.scalar(query) is not None or sessions.any_old(at)
+
+
 @jobs.task
 def forget_old_sign_ins(at: str) -> None:
     """The daily clean-up as of ``at`` (ISO): attempts past KEEP_ATTEMPTS, sessions long over."""

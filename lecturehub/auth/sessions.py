@@ -14,14 +14,14 @@ import hashlib
 import secrets
 
 from flask import current_app
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, select, update
 
 from lecturehub.auth.models import LoginSession, User
 from lecturehub.core.timeutil import now
 from lecturehub.extensions import db
 
 SEEN_EVERY = dt.timedelta(minutes=1)  # how often last_seen_at is written
-KEEP_ENDED = dt.timedelta(days=30)  # ended and expired sessions are forgotten after this
+KEEP_ENDED = dt.timedelta(days=30)  # a session is forgotten this long after it expired
 
 
 def _hash(token: str) -> str:
@@ -105,13 +105,17 @@ def live_count(user: User, at: dt.datetime | None = None) -> int:
     return len(db.session.scalars(query).all())
 
 
+def _old(at: dt.datetime):
+    """Sessions expired more than KEEP_ENDED ago (every session, ended or not, expires)."""
+    return LoginSession.expires_at < at - KEEP_ENDED
+
+
+def any_old(at: dt.datetime) -> bool:
+    return db.session.scalar(select(LoginSession.id).where(_old(at)).limit(1)) is not None
+
+
 def forget_old(at: dt.datetime | None = None) -> int:
-    """Delete sessions that ended or expired more than KEEP_ENDED ago; committed."""
-    cutoff = (at or now()) - KEEP_ENDED
-    result = db.session.execute(
-        delete(LoginSession).where(
-            or_(LoginSession.ended_at < cutoff, LoginSession.expires_at < cutoff)
-        )
-    )
+    """Delete the sessions that expired more than KEEP_ENDED ago; committed."""
+    result = db.session.execute(delete(LoginSession).where(_old(at or now())))
     db.session.commit()
     return result.rowcount

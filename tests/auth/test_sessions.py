@@ -212,3 +212,25 @@ def _token_of(client) -> str:
 def _user_with_generated_password():
     department = services.department_by_name("党政办")
     return services.create_user("newcomer", services.UserDetails("新来的", (), department))
+
+
+def test_the_daily_cleanup_forgets_old_sign_ins_once_a_day(app, client, db):
+    from lecturehub.auth.models import LoginAttempt
+    from lecturehub.core import jobs
+
+    make_user("zhangsan")
+    form = {"login": "zhangsan", "password": "wrong-one", "csrf_token": csrf_token(client)}
+    assert client.post("/login", data=form).status_code == 401
+    _login(client, "zhangsan")
+    assert (db.session.query(LoginAttempt).count(), db.session.query(LoginSession).count()) == (
+        2,
+        1,
+    )
+    later = now() + dt.timedelta(days=91)
+    first = jobs.tick(app, "test-worker", at=later)
+    again = jobs.tick(app, "test-worker", at=later + dt.timedelta(hours=1))
+    assert (first.done, again.done) == (1, 0)  # one clean-up job a day
+    assert (db.session.query(LoginAttempt).count(), db.session.query(LoginSession).count()) == (
+        0,
+        0,
+    )
