@@ -23,6 +23,7 @@ from lecturehub.auth import roster, services
 from lecturehub.auth.forms import (
     ChangePasswordForm,
     DepartmentForm,
+    EmailForm,
     EmptyForm,
     LoginForm,
     RosterForm,
@@ -95,6 +96,7 @@ def profile():
         "auth/profile.html",
         form=form,
         token_form=TokenForm(),
+        email_form=EmailForm(data={"email": current_user.email}),
         empty=EmptyForm(),
         tokens=login_service.list_tokens(current_user),
         new_token=session.pop("new_token", None),
@@ -105,6 +107,19 @@ def profile():
 def _feed_url() -> str:
     """The personal calendar feed's secret URL (the schedule's feed of this user's talks)."""
     return url_for("schedule.my_feed", token=services.feed_token_for(current_user), _external=True)
+
+
+@bp.route("/profile/email", methods=["POST"])
+@role_required()
+def set_email():
+    form = EmailForm()
+    if form.validate_on_submit():
+        try:
+            services.set_email(current_user, form.email.data)
+            flash("电子邮箱已保存。" if current_user.email else "已删除电子邮箱。", "success")
+        except ServiceError as exc:
+            flash(exc.message, "danger")
+    return redirect(url_for("auth.profile", _anchor="email"))
 
 
 @bp.route("/profile/tokens", methods=["POST"])
@@ -153,6 +168,7 @@ def new_user():
     if form.validate_on_submit():
         department = services.get_department(form.department.data or 0)
         try:
+            email = services.clean_email(form.email.data)
             user, generated = services.create_user(
                 form.login.data,
                 form.name.data,
@@ -160,7 +176,9 @@ def new_user():
                 form.roles.data,
                 department,
                 form.title.data,
+                commit=False,
             )
+            services.set_email(user, email)
         except ServiceError as exc:
             flash(exc.message, "danger")
             return render_template("auth/user_form.html", form=form, user=None), 422
@@ -185,6 +203,7 @@ def edit_user(user_id: int):
     if form.validate_on_submit():
         department = services.get_department(form.department.data or 0)
         try:
+            email = services.clean_email(form.email.data)
             services.update_user(
                 user,
                 name=form.name.data,
@@ -194,6 +213,7 @@ def edit_user(user_id: int):
                 active=form.active.data,
                 by=current_user,
             )
+            services.set_email(user, email)
             if form.password.data:
                 services.set_password(user, form.password.data, must_change=True)
         except ServiceError as exc:
