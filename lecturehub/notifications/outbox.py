@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from flask import current_app, render_template
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import joinedload
 
 from lecturehub.core import jobs
 from lecturehub.core.timeutil import TZ
@@ -150,7 +151,9 @@ def claim(row_id: int, at: dt.datetime) -> Notification | None:
     db.session.commit()
     if result.rowcount != 1:
         return None
-    return db.session.get(Notification, row_id, populate_existing=True)
+    return db.session.get(
+        Notification, row_id, populate_existing=True, options=[joinedload(Notification.user)]
+    )
 
 
 def _finish(row_id: int, **values) -> None:

@@ -26,7 +26,7 @@ def test_the_speaker_declines_from_the_message_and_the_admin_sees_it_and_chases(
     message = page.locator("[data-testid=message]")
     assert message.count() == 1
     assert "讲学安排：《防汛应急预案解读》" in message.inner_text()
-    with page.expect_response(f"**/api/v1/notifications/**/read"):
+    with page.expect_response("**/api/v1/notifications/**/read"):
         page.click("[data-testid=message-link]")  # the page marks it read on the way
     page.wait_for_selector("[data-testid=decline-reason]")
     page.click("[data-testid=decline]")  # no reason yet
@@ -54,8 +54,10 @@ def test_the_speaker_declines_from_the_message_and_the_admin_sees_it_and_chases(
         assert admin.locator(f"[data-testid=last-chase-{other_id}]").inner_text() == "尚未催办"
         admin.click(f"[data-testid=chase-{other_id}]")
         admin.wait_for_selector("text=已向李四催办")
-        assert admin.locator(f"[data-testid=last-chase-{other_id}]").inner_text().startswith(
-            "上次催办："
+        assert (
+            admin.locator(f"[data-testid=last-chase-{other_id}]")
+            .inner_text()
+            .startswith("上次催办：")
         )
         assert admin.locator(f"[data-testid=chase-{declined_id}]").count() == 0
     finally:
