@@ -53,7 +53,7 @@ DEFAULTS: dict[str, object] = {
     # notifications: e-mail over SMTP, the 企业微信 / 钉钉 group robots, reminders
     "BASE_URL": "",  # e.g. http://10.12.0.5:8080 — the links in e-mails and robot messages
     "MAIL_SERVER": "",  # empty: no e-mail (in-app messages only)
-    "MAIL_PORT": 25,
+    "MAIL_PORT": 0,  # 0: 25, or 465 with MAIL_USE_SSL, 587 with MAIL_USE_TLS
     "MAIL_USE_TLS": False,  # STARTTLS (port 587)
     "MAIL_USE_SSL": False,  # SMTP over SSL (port 465)
     "MAIL_USERNAME": "",

@@ -74,7 +74,7 @@ class MailSettings:
             return None
         return cls(
             server=str(config["MAIL_SERVER"]),
-            port=int(config.get("MAIL_PORT") or (465 if config.get("MAIL_USE_SSL") else 25)),
+            port=int(config.get("MAIL_PORT") or _default_port(config)),
             use_tls=bool(config.get("MAIL_USE_TLS")),
             use_ssl=bool(config.get("MAIL_USE_SSL")),
             username=str(config.get("MAIL_USERNAME") or ""),
@@ -87,6 +87,12 @@ class MailSettings:
     def sender_address(self) -> Address:
         name, addr = parseaddr(self.sender)
         return Address(display_name=name, addr_spec=addr or f"lecturehub@{socket.getfqdn()}")
+
+
+def _default_port(config) -> int:
+    if config.get("MAIL_USE_SSL"):
+        return 465
+    return 587 if config.get("MAIL_USE_TLS") else 25
 
 
 @dataclass(frozen=True)
@@ -153,7 +159,21 @@ class Mailer:
             self.smtp = self._connect()
 
     def send(self, message: EmailMessage, to_address: str) -> None:
-        """Deliver one message; raise Retry, Permanent or Unknown when it did not go through."""
+        """Deliver one message; raise Retry, Permanent or Unknown when it did not go through.
+
+        A connection the server closed since the last message (idle time, a limit of messages
+        per connection) is opened again once: nothing was handed over on it."""
+        reused = self.smtp is not None
+        try:
+            self._envelope(to_address)
+        except Retry:
+            if not reused or self.smtp is not None:  # a refusal, or a fresh connection failed
+                raise
+            self._envelope(to_address)
+        self._data(self.smtp, message)
+
+    def _envelope(self, to_address: str) -> None:
+        """MAIL FROM and RCPT TO; nothing of the message itself is sent yet."""
         self.connect()
         smtp, sender = self.smtp, self.settings.sender_address.addr_spec
         try:
@@ -163,13 +183,12 @@ class Mailer:
             code, reply = smtp.rcpt(to_address)
             if code not in (250, 251):
                 raise _refused(code, "RCPT TO", reply)
-        except (OSError, smtplib.SMTPServerDisconnected) as exc:
-            self.close()  # nothing was handed over yet: the next try reconnects
+        except OSError as exc:  # smtplib's errors are OSErrors too
+            self.close()
             raise Retry(f"邮件服务器连接中断：{exc}") from exc
         except DeliveryError:
             self._reset()
             raise
-        self._data(smtp, message)
 
     def _data(self, smtp: smtplib.SMTP, message: EmailMessage) -> None:
         try:
@@ -177,7 +196,7 @@ class Mailer:
         except smtplib.SMTPDataError as exc:  # DATA refused before anything was sent
             self._reset()
             raise _refused(exc.smtp_code, "DATA", exc.smtp_error) from exc
-        except (OSError, smtplib.SMTPServerDisconnected) as exc:
+        except OSError as exc:  # the message went out; its answer did not come
             self.close()
             raise Unknown(f"发送邮件时连接中断，无法确认对方是否已收到：{exc}") from exc
         if code != 250:

@@ -4,9 +4,10 @@ subject and names encoded, plain text and HTML, refusals, retries, a dead sender
 from __future__ import annotations
 
 import datetime as dt
+import socket
 
 from lecturehub.core.timeutil import now as local_now
-from lecturehub.notifications import outbox, services
+from lecturehub.notifications import channels, outbox, services
 from lecturehub.notifications.messages import Message
 from tests.conftest import service_error
 from tests.factories import bearer, make_token
@@ -148,3 +149,20 @@ def test_only_a_failed_message_can_be_retried(app, smtp):
     )
     outbox.drain()
     assert rows(channel="email")[0].state == "sent"
+
+
+def test_a_connection_the_server_dropped_between_messages_is_opened_again(app, smtp):
+    settings = channels.MailSettings.from_config(app.config)
+    mailer = channels.Mailer(settings)
+
+    def mail(n: int):
+        email = channels.Email(
+            "王明", "wangm@example.cn", f"第{n}封", "正文", "<p>正文</p>", f"<m{n}@x>"
+        )
+        return channels.build_email(settings, email, dt.datetime.now(dt.UTC))
+
+    mailer.send(mail(1), "wangm@example.cn")
+    mailer.smtp.sock.shutdown(socket.SHUT_RDWR)  # the server hung up while we were idle
+    mailer.send(mail(2), "wangm@example.cn")
+    mailer.close()
+    assert [m.subject for m in smtp.received] == ["第1封", "第2封"]
