@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from lecturehub.auth.services import set_active
 from lecturehub.core import jobs
 from lecturehub.core.timeutil import format_date_zh, format_datetime_zh
 from lecturehub.notifications import due, outbox, workflow
@@ -138,3 +139,11 @@ def test_the_workers_leader_computes_what_is_due_and_delivers_it(app, smtp):
     assert [m.subject for m in smtp.received][1:] == ["课件提醒：《乡村振兴政策解读》还有 1 天截止"]
     jobs.tick(app, "leader", at=at + dt.timedelta(seconds=10))  # within a minute: no new work
     assert len(smtp.received) == 2
+
+
+def test_a_speaker_whose_account_was_closed_is_not_reminded(app):
+    speaker = person("wangm", "王明")
+    talk = talk_ahead(speaker)
+    set_active(speaker, False)
+    assert due.queue_due(talk.deadline - DAY) == 0
+    assert rows("courseware_due") == []
