@@ -54,6 +54,29 @@ DEFAULTS: dict[str, object] = {
     "RATING_MIN_COUNT": 5,
     # search
     "SEARCH_WRITER_TIMEOUT": 10.0,
+    # notifications: e-mail over SMTP, the 企业微信 / 钉钉 group robots, reminders
+    "BASE_URL": "",  # e.g. http://10.12.0.5:8080 — the links in e-mails and robot messages
+    "MAIL_SERVER": "",  # empty: no e-mail (in-app messages only)
+    "MAIL_PORT": 0,  # 0: 25, or 465 with MAIL_USE_SSL, 587 with MAIL_USE_TLS
+    "MAIL_USE_TLS": False,  # STARTTLS (port 587)
+    "MAIL_USE_SSL": False,  # SMTP over SSL (port 465)
+    "MAIL_USERNAME": "",
+    "MAIL_PASSWORD": "",
+    "MAIL_SENDER": "",  # e.g. 关庙乡党政办 <dzb@example.gov.cn>; default: MAIL_USERNAME
+    "MAIL_TIMEOUT": 30,
+    "WECOM_WEBHOOK": "",  # 企业微信 group robot's webhook URL
+    "DINGTALK_WEBHOOK": "",  # 钉钉 custom robot's webhook URL
+    "DINGTALK_SECRET": "",  # its 加签 secret (SEC…): requests are signed with HMAC-SHA256
+    "NOTIFY_QUIET_START": "22:00",  # no e-mail or robot message until the end …
+    "NOTIFY_QUIET_END": "07:00",  # … except same-day changes
+    "NOTIFY_DAILY_AT": "08:00",  # admins' overdue digest, Monday's schedule, the monthly report
+    "COURSEWARE_REMIND_DAYS": [3, 1],  # days before the courseware deadline
+    "NOTIFY_CHASE_MINUTES": 10,  # no second 催办 of the same talk within this
+    "NOTIFY_MAX_TRIES": 5,
+    "NOTIFY_SEND_LEASE_SECONDS": 300,  # a message "sending" longer: its sender died
+    "NOTIFY_ROBOT_TIMEOUT": 10,
+    "NOTIFY_DUE_EVERY_SECONDS": 60,  # how often the worker computes what is due
+    "NOTIFY_BATCH": 200,  # messages per worker round
     # background work (core/jobs.py)
     "WORKER_INTERVAL_SECONDS": 5.0,
     "JOBS_MAX_TRIES": 5,

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from lecturehub.attendance import demo as attendance_demo
 from lecturehub.auth import services as auth_services
 from lecturehub.courseware import demo as courseware_demo
+from lecturehub.notifications import demo as notifications_demo
 from lecturehub.ratings import demo as ratings_demo
 from lecturehub.schedule import demo as schedule_demo
 from lecturehub.schedule import services as schedule_services
@@ -106,3 +107,4 @@ def load(progress: Callable[[str], None] = print) -> None:
     search_demo.load(progress)
     attendance_demo.load(progress)
     ratings_demo.load(progress)
+    notifications_demo.load(progress)

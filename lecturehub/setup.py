@@ -15,7 +15,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
-from lecturehub import auth, commands
+from lecturehub import auth, commands, notifications
 from lecturehub.attendance import api as attendance_api
 from lecturehub.attendance import audit_views as attendance_audit_views
 from lecturehub.attendance import manage_views as attendance_manage_views
@@ -29,6 +29,9 @@ from lecturehub.courseware import api as courseware_api
 from lecturehub.courseware import cli as courseware_cli
 from lecturehub.courseware import views as courseware_views
 from lecturehub.extensions import csrf
+from lecturehub.notifications import api as notifications_api
+from lecturehub.notifications import cli as notifications_cli
+from lecturehub.notifications import views as notifications_views
 from lecturehub.pages import views as pages_views
 from lecturehub.ratings import api as ratings_api
 from lecturehub.ratings import views as ratings_views
@@ -72,6 +75,7 @@ PAGE_BLUEPRINTS = (
     attendance_audit_views.bp,
     ratings_views.bp,
     reports_views.bp,
+    notifications_views.bp,
 )
 API_BLUEPRINTS = (
     auth_api.bp,
@@ -81,12 +85,14 @@ API_BLUEPRINTS = (
     attendance_api.bp,
     ratings_api.bp,
     reports_api.bp,
+    notifications_api.bp,
 )
 COMMANDS = (
     *auth_cli.COMMANDS,
     *schedule_cli.COMMANDS,
     *courseware_cli.COMMANDS,
     *search_cli.COMMANDS,
+    *notifications_cli.COMMANDS,
     *commands.COMMANDS,
 )
 
@@ -170,6 +176,7 @@ def register_commands(app: Flask) -> None:
 
 def register_app_hooks(app: Flask) -> None:
     auth.init_app(app)
+    notifications.init_app(app)
     errors.register_error_handlers(app)
     templating.register(app)
 

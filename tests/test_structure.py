@@ -14,8 +14,9 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "lecturehub"
 
 # STYLE's layers, lowest first: core ← auth ← schedule ← courseware, attendance ← ratings
-# ← search, reports; ``pages`` composes pages above every feature. Ratings sits above
-# attendance: only people who signed in may rate.
+# ← search, reports ← notifications; ``pages`` composes pages above every feature. Ratings
+# sits above attendance: only people who signed in may rate. Notifications sits on top: what
+# is due is read from the schedule, courseware, attendance, ratings and the reports' months.
 RANK = {
     "core": 0,
     "auth": 1,
@@ -25,7 +26,8 @@ RANK = {
     "ratings": 4,
     "search": 5,
     "reports": 5,
-    "pages": 6,
+    "notifications": 6,
+    "pages": 7,
 }
 # The web layer of a feature may call any feature's services (STYLE); the rest of a feature
 # (models, services and the modules beside them) may only use lower features.

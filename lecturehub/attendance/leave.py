@@ -20,6 +20,7 @@ from lecturehub.attendance.models import (
 )
 from lecturehub.attendance.services import leads, user_dict
 from lecturehub.auth.models import User
+from lecturehub.core import signals
 from lecturehub.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from lecturehub.core.security import has_role
 from lecturehub.core.timeutil import iso
@@ -135,6 +136,7 @@ def request_leave(
     leave.late = _is_late(leave, now)
     db.session.add(leave)
     db.session.commit()
+    signals.leave_requested.send(leave)
     return leave
 
 
@@ -150,6 +152,7 @@ def decide(
     leave.decided_by_id, leave.decided_at = by.id, now or local_now()
     leave.decision_comment = (comment or "").strip()[:1000]
     db.session.commit()
+    signals.leave_decided.send(leave)
     return leave
 
 

@@ -68,11 +68,15 @@ def list_users():
             "roles": {"type": "array", "items": {"type": "string"}},
             "department": {"type": "string"},
             "title": {"type": "string"},
+            "email": {"type": "string", "format": "email", "description": "接收通知的电子邮箱"},
         },
     },
 )
 def create_user():
     data = json_body()
+    if data.get("email") is not None and not isinstance(data["email"], str):
+        raise ServiceError("email 必须是字符串。", "bad_email", 400)
+    email = services.clean_email(data.get("email"))
     department = services.department_by_name(data.get("department"))
     if data.get("department") and department is None:
         raise ServiceError(f"部门“{data['department']}”不存在。", "unknown_department")
@@ -83,8 +87,9 @@ def create_user():
         str(data.get("name") or ""), roles, department, str(data.get("title") or "")
     )
     user, generated = services.create_user(
-        str(data.get("login") or ""), details, data.get("password")
+        str(data.get("login") or ""), details, data.get("password"), commit=False
     )
+    services.set_email(user, email)
     body = services.user_dict(user)
     if generated:
         body["initial_password"] = generated

@@ -47,6 +47,7 @@ class UserForm(FlaskForm):
     name = StringField("姓名", validators=[DataRequired("请输入姓名。"), Length(max=64)])
     department = SelectField("部门", coerce=int, validators=[Optional()])
     title = StringField("职务", validators=[Length(max=64)])
+    email = StringField("电子邮箱（接收通知，可不填）", validators=[Length(max=254)])
     roles = MultiCheckboxField(
         "角色", choices=[SelectChoice(k, v) for k, v in ROLES.items() if k != "member"]
     )
@@ -55,6 +56,10 @@ class UserForm(FlaskForm):
         validators=[Optional(), Length(min=8, message="密码至少需要 8 位。")],
     )
     active = BooleanField("启用", default=True)
+
+
+class EmailForm(FlaskForm):
+    email = StringField("电子邮箱", validators=[Length(max=254)])
 
 
 class TokenForm(FlaskForm):

@@ -41,6 +41,7 @@ class User(UserMixin, db.Model):
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     title: Mapped[str] = mapped_column(String(64), default="")  # post, e.g. 分管领导
     phone: Mapped[str] = mapped_column(String(32), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")  # "" = none (no e-mail sent)
     active: Mapped[bool] = mapped_column(default=True)
     must_change_password: Mapped[bool] = mapped_column(default=False)
     feed_token: Mapped[str | None] = mapped_column(String(64), unique=True)

@@ -6,6 +6,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -238,6 +239,31 @@ def reset_password(user: User) -> str:
     return password
 
 
+def clean_email(text: str | None) -> str:
+    """An e-mail address as stored ("" for none), or a ServiceError saying what is wrong.
+
+    email-validator checks the syntax only (no DNS look-up: the server is often offline); the
+    address is kept in its ASCII form so that any SMTP server can deliver to it."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    try:
+        checked = validate_email(text, check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError as exc:
+        raise ServiceError(
+            f"电子邮箱地址“{text[:80]}”格式不正确，请检查（如 wangming@example.com）。", "bad_email"
+        ) from exc
+    return checked.ascii_email or checked.normalized
+
+
+def set_email(user: User, email: str | None, commit: bool = True) -> User:
+    """Change a user's e-mail address (checked first; "" removes it)."""
+    user.email = clean_email(email)
+    if commit:
+        db.session.commit()
+    return user
+
+
 # --- the personal calendar URL -------------------------------------------------------------
 
 
@@ -284,6 +310,7 @@ def user_dict(user: User) -> dict:
     return {
         **user_brief(user),
         "title": user.title,
+        "email": user.email,
         "roles": user.roles,
         "active": user.active,
     }

@@ -23,6 +23,7 @@ from lecturehub.auth import roster, services, sessions
 from lecturehub.auth.forms import (
     ChangePasswordForm,
     DepartmentForm,
+    EmailForm,
     EmptyForm,
     LoginForm,
     RosterForm,
@@ -92,6 +93,7 @@ def _profile(form=None, new_token: str | None = None, status: int = 200):
         "auth/profile.html",
         form=form or ChangePasswordForm(formdata=None),
         token_form=TokenForm(formdata=None),
+        email_form=EmailForm(formdata=None, data={"email": current_user.email}),
         empty=EmptyForm(),
         tokens=login_service.list_tokens(current_user),
         new_token=new_token,
@@ -121,6 +123,19 @@ def profile():
 def _feed_url() -> str:
     """The personal calendar feed's secret URL (the schedule's feed of this user's talks)."""
     return url_for("schedule.my_feed", token=services.feed_token_for(current_user), _external=True)
+
+
+@bp.route("/profile/email", methods=["POST"])
+@role_required()
+def set_email():
+    form = EmailForm()
+    if form.validate_on_submit():
+        try:
+            services.set_email(current_user, form.email.data)
+            flash("电子邮箱已保存。" if current_user.email else "已删除电子邮箱。", "success")
+        except ServiceError as exc:
+            flash(exc.message, "danger")
+    return redirect(url_for("auth.profile", _anchor="email"))
 
 
 @bp.route("/profile/tokens", methods=["POST"])
@@ -179,12 +194,14 @@ def new_user():
     if form.validate_on_submit():
         department = services.get_department(form.department.data or 0)
         try:
+            email = services.clean_email(form.email.data)
             details = services.UserDetails(
                 form.name.data, form.roles.data, department, form.title.data
             )
             user, generated = services.create_user(
-                form.login.data, details, form.password.data or None
+                form.login.data, details, form.password.data or None, commit=False
             )
+            services.set_email(user, email)
         except ServiceError as exc:
             flash(exc.message, "danger")
             return render_template("auth/user_form.html", form=form, user=None), 422
@@ -209,10 +226,12 @@ def edit_user(user_id: int):
     if form.validate_on_submit():
         department = services.get_department(form.department.data or 0)
         try:
+            email = services.clean_email(form.email.data)
             details = services.UserDetails(
                 form.name.data, form.roles.data, department, form.title.data
             )
             services.update_user(user, details, active=form.active.data, by=current_user)
+            services.set_email(user, email)
             if form.password.data:
                 services.set_password(user, form.password.data, must_change=True)
         except ServiceError as exc:

@@ -34,3 +34,37 @@ worker_tick = _signals.signal(
 
     Sender: the app. A receiver that raises is logged and the others still run.""",
 )
+
+talk_assigned = _signals.signal(
+    "talk-assigned",
+    doc="""A talk got a (new) speaker (committed): created with one, or its speaker changed.
+
+    Sender: the ``Lecture``; ``speaker``: the new speaker (``User``); ``previous``: the speaker
+    before (``User`` or None). Not sent when the speaker is removed. Connected by notifications
+    (the speaker is told, with 接受 / 婉拒).""",
+)
+
+session_changed = _signals.signal(
+    "session-changed",
+    doc="""A session was moved or cancelled (committed).
+
+    Sender: the ``Session`` (already changed); ``change``: ``"moved"`` or ``"cancelled"`` (a
+    receiver ignores changes it does not know); ``before``: the session's start before the
+    change (naive local datetime). Connected by notifications (everyone expected, the group
+    robots).""",
+)
+
+leave_requested = _signals.signal(
+    "leave-requested",
+    doc="""Someone asked for leave (committed). Sender: the ``LeaveRequest``.
+
+    Connected by notifications (the series' lead leader is told).""",
+)
+
+leave_decided = _signals.signal(
+    "leave-decided",
+    doc="""A lead leader (or 党政办) approved or refused a leave request (committed).
+
+    Sender: the ``LeaveRequest`` (its ``status`` is the decision). Connected by notifications
+    (the requester is told).""",
+)

@@ -12,6 +12,7 @@ from flask_login import current_user
 from lecturehub.core.security import role_required
 from lecturehub.courseware import panels, services, status
 from lecturehub.courseware.forms import EmptyForm
+from lecturehub.notifications import workflow as notifications
 
 bp = Blueprint("courseware", __name__)
 
@@ -54,4 +55,11 @@ def delete(courseware_id: int):
 def overview():
     days = request.args.get("days", type=int) or 28
     rows = status.overview(days=min(max(days, 1), 366))
-    return render_template("courseware/overview.html", rows=rows, days=days)
+    ids = [lecture.id for lecture, _status in rows]
+    return render_template(
+        "courseware/overview.html",
+        rows=rows,
+        days=days,
+        last_chases=notifications.last_chases(ids),
+        declined=notifications.declined(ids),
+    )

@@ -18,6 +18,7 @@ from lecturehub.courseware import panels as courseware_panels
 from lecturehub.courseware import services as courseware_services
 from lecturehub.courseware import status as courseware_status
 from lecturehub.courseware.upload import upload_and_index
+from lecturehub.notifications import panels as notifications_panels
 from lecturehub.ratings import panels as ratings_panels
 from lecturehub.schedule import lectures
 from lecturehub.schedule import services as schedule_services
@@ -62,9 +63,11 @@ def _schedule_card(user) -> Markup | None:
 
 
 def _talk_panels(talk) -> list[Markup]:
-    """What the features show of a talk, in page order: its courseware (verdict, versions,
-    upload form), the slide texts search hits land on, the ratings."""
+    """What the features show of a talk, in page order: the speaker's answer and 催办, its
+    courseware (verdict, versions, upload form), the slide texts search hits land on, the
+    ratings."""
     panels = [
+        notifications_panels.talk_panel(talk),
         courseware_panels.lecture_panel(talk),
         search_panels.slides_panel(talk),
         ratings_panels.lecture_panel(talk),

@@ -15,6 +15,7 @@ from lecturehub.core.errors import ServiceError
 from lecturehub.core.security import role_required
 from lecturehub.courseware import status as courseware_status
 from lecturehub.extensions import db
+from lecturehub.notifications import workflow as notifications
 from lecturehub.schedule import feeds, lectures, rotation, services
 from lecturehub.schedule.forms import (
     CancelForm,
@@ -42,7 +43,12 @@ def dashboard():
     sessions = lectures.dashboard_sessions(now)
     talks = [s.lecture.id for s in sessions if s.lecture is not None]
     rows = lectures.dashboard(sessions, courseware_status.courseware_status(talks), now)
-    return render_template("schedule/dashboard.html", rows=rows, feed_token=feeds.all_feed_token())
+    return render_template(
+        "schedule/dashboard.html",
+        rows=rows,
+        feed_token=feeds.all_feed_token(),
+        declined=notifications.declined(talks),
+    )
 
 
 @bp.route("/admin/schedule/generate", methods=["GET", "POST"])

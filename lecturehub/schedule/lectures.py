@@ -119,10 +119,13 @@ def update_lecture(lecture: Lecture, changes: dict, by: User | None = None) -> L
     cleaned = _clean(changes, lecture.session.starts_at)
     if cleaned.get("deadline", UNSET) is None:
         cleaned["deadline"] = services.default_deadline(lecture.session.starts_at)
+    previous = lecture.speaker
     _assign(lecture, cleaned)
     db.session.commit()
     if SEARCH_FIELDS & cleaned.keys():
         signals.lecture_changed.send(lecture)
+    if lecture.speaker is not None and lecture.speaker != previous:
+        signals.talk_assigned.send(lecture, speaker=lecture.speaker, previous=previous)
     return lecture
 
 
@@ -144,7 +147,14 @@ def new_lecture(session: Session, commit: bool = True, **changes) -> Lecture:
     db.session.add(lecture)
     if commit:
         db.session.commit()
+        _announce_speaker(lecture)
     return lecture
+
+
+def _announce_speaker(lecture: Lecture) -> None:
+    """A new talk with a speaker: tell who listens (``signals.talk_assigned``)."""
+    if lecture.speaker is not None:
+        signals.talk_assigned.send(lecture, speaker=lecture.speaker, previous=None)
 
 
 def _session_on(series, day: dt.date) -> Session:
@@ -190,6 +200,7 @@ def add_lecture_on_date(day: dt.date | None, **changes) -> Lecture:
         db.session.rollback()
         raise
     db.session.commit()
+    _announce_speaker(lecture)
     return lecture
 
 

@@ -169,6 +169,7 @@ def cancel_session(session: Session, reason: str, now: dt.datetime | None = None
     session.status, session.change_reason = STATUS_CANCELLED, reason
     session.sequence += 1
     db.session.commit()
+    signals.session_changed.send(session, change="cancelled", before=session.starts_at)
     return session
 
 
@@ -211,7 +212,7 @@ def move_session(
     lecture = session.lecture
     if lecture is not None and lecture.deadline == default_deadline(session.starts_at):
         lecture.deadline = default_deadline(starts_at)
-    old_day = session.date
+    old_day, before = session.date, session.starts_at
     if session.moved_from is None:
         session.moved_from = session.starts_at
     session.date, session.starts_at = day, starts_at
@@ -220,6 +221,7 @@ def move_session(
     db.session.commit()
     if lecture is not None and session.date != old_day:
         signals.lecture_changed.send(lecture)
+    signals.session_changed.send(session, change="moved", before=before)
     return session
 
 
