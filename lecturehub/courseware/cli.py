@@ -16,7 +16,7 @@ import click
 from flask.cli import with_appcontext
 
 from lecturehub.core.timeutil import clock
-from lecturehub.courseware import services, status
+from lecturehub.courseware import analysing, status
 from lecturehub.courseware.analysis import AnalysisError, DeckAnalysis, analyze_pptx
 from lecturehub.courseware.panels import SOURCES, advice_items
 
@@ -39,7 +39,7 @@ def summary_lines(name: str, deck: DeckAnalysis) -> list[str]:
 def _analyse(path: Path) -> DeckAnalysis:
     if not path.is_file():
         raise AnalysisError("not_found", f"找不到文件：{path}")
-    return analyze_pptx(path, services.analysis_settings())
+    return analyze_pptx(path, analysing.analysis_settings())
 
 
 @click.command("analyze")
