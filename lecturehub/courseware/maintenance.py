@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from lecturehub.core import signals
+from lecturehub.core.models import QUEUED, RUNNING
 from lecturehub.core.timeutil import now as local_now
 from lecturehub.courseware import analysing, conversion, previews, services
 from lecturehub.courseware.formats import CONVERTED
@@ -44,21 +45,36 @@ def can_make(row: Courseware) -> bool:
 
 def rebuild(
     rows: list[Courseware], progress: Callable[[Courseware], None] | None = None
-) -> tuple[int, int]:
-    """Do the background work of each version here and now, one original at a time;
-    returns (ready, not ready)."""
-    ready = failed = 0
+) -> tuple[list[Courseware], list[tuple[Courseware, str]]]:
+    """Do the background work of each version here and now, one original at a time; returns
+    the versions now with images, and the others with the reason."""
+    ready, failed = [], []
     for row in rows:
         sha256 = row.sha256
         (previews.deck_dir(sha256) / "failed.json").unlink(missing_ok=True)
         conversion.process_deck(sha256)
         if previews.manifest(sha256) is not None:
-            ready += 1
+            ready.append(row)
         else:
-            failed += 1
+            failed.append((row, previews.state_of(row).message))
         if progress is not None:
             progress(row)
     return ready, failed
+
+
+def problems() -> list[str]:
+    """What ``lecturehub check`` says about slide images: one line per current version that
+    has none and nothing on the way (no job queued or running, or its last attempt failed),
+    when this server can make them. Without LibreOffice there are none to miss."""
+    lines = []
+    for row in missing(current_versions(), failed_too=True):
+        if can_make(row) and previews.job_state(row.sha256)[0] not in (QUEUED, RUNNING):
+            title = row.lecture.title or "（待定）"
+            lines.append(
+                f"讲学 #{row.lecture_id}「{title}」第 {row.version} 版课件没有幻灯片图片"
+                f"（{previews.state_of(row).message}）"
+            )
+    return lines
 
 
 @signals.worker_tick.connect
