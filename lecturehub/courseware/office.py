@@ -131,8 +131,8 @@ def find_program(configured: str | None, *names: str) -> str | None:
 
 
 def convert(tools: Tools, src: Path, source_format: str, target: str, workdir: Path):
-    """Convert ``src`` (of ``source_format``) to ``target`` ("pptx" or "pdf") inside
-    ``workdir``; return (the output path, Run)."""
+    """Convert ``src`` (of ``source_format``) to ``target`` ("pptx", "pdf", or another of
+    LibreOffice's formats: "ppt", "odp") inside ``workdir``; return (the output path, Run)."""
     if tools.soffice is None:
         raise OfficeError("unavailable", "服务器未安装 LibreOffice，无法转换。")
     box = _Box.make(workdir)
@@ -149,7 +149,7 @@ def convert(tools: Tools, src: Path, source_format: str, target: str, workdir: P
         "--nodefault",
         "--nolockcheck",
         "--convert-to",
-        TARGETS[target],
+        TARGETS.get(target, target),
         "--outdir",
         str(box.outbox),
         str(deck),
