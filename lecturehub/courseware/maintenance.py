@@ -69,10 +69,10 @@ def problems() -> list[str]:
     lines = []
     for row in missing(current_versions(), failed_too=True):
         if can_make(row) and previews.job_state(row.sha256)[0] not in (QUEUED, RUNNING):
-            title = row.lecture.title or "（待定）"
+            state, title = previews.state_of(row), row.lecture.title or "（待定）"
+            reason = f"（{state.message}）" if state.status == previews.FAILED_STATUS else ""
             lines.append(
-                f"讲学 #{row.lecture_id}「{title}」第 {row.version} 版课件没有幻灯片图片"
-                f"（{previews.state_of(row).message}）"
+                f"讲学 #{row.lecture_id}「{title}」第 {row.version} 版课件没有幻灯片图片{reason}"
             )
     return lines
 

@@ -53,10 +53,9 @@ def preview_image(sha256: str, rev: str, name: str):
         path = None
     if path is None:
         abort(404)
-    response = send_file(path, mimetype="image/jpeg", etag=f"{rev}-{name}", conditional=True)
-    response.cache_control.private = True
+    response = send_file(path, mimetype="image/jpeg", etag=f"{rev}-{name}", max_age=IMMUTABLE)
     response.cache_control.public = False
-    response.cache_control.max_age = IMMUTABLE
+    response.cache_control.private = True
     response.cache_control.immutable = True
     return response
 
