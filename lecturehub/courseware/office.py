@@ -16,9 +16,9 @@ Every run is sandboxed:
   no update check, no Java;
 * no network at all on Linux when a network namespace can be made (``unshare --net``, as root,
   or ``unshare --user --map-root-user --net``); where it cannot, only the settings above;
-* a time limit (the whole process group is killed) and, on POSIX, an address-space limit and no
-  core files (``resource.setrlimit`` in ``preexec_fn``; inherited by LibreOffice's own child
-  processes);
+* a time limit (the whole process group is killed) and, on POSIX, an address-space limit, a CPU
+  time limit (a backstop should the server die mid-run) and no core files
+  (``resource.setrlimit`` in ``preexec_fn``; inherited by LibreOffice's own child processes);
 * an environment of its own: no proxy variables, nothing of the server's but PATH.
 
 On Windows the time limit holds (``taskkill /T /F`` ends the process tree) and the profile
@@ -318,7 +318,7 @@ def sandboxed(argv: list[str], box: _Box, tools: Tools) -> Run:
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=log,
-                **_spawn_options(tools.memory_bytes),
+                **_spawn_options(tools),
             )
             peak = _wait(proc, started + tools.timeout_seconds)
     except FileNotFoundError as exc:
@@ -331,15 +331,19 @@ def sandboxed(argv: list[str], box: _Box, tools: Tools) -> Run:
 _TIMED_OUT = -1
 
 
-def _spawn_options(memory_bytes: int) -> dict:
+def _spawn_options(tools: Tools) -> dict:
     if not POSIX:
         return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
-    return {"start_new_session": True, "preexec_fn": functools.partial(_limits, memory_bytes)}
+    cpu = max(1, int(tools.timeout_seconds))
+    limits = functools.partial(_limits, tools.memory_bytes, cpu)
+    return {"start_new_session": True, "preexec_fn": limits}
 
 
-def _limits(memory_bytes: int) -> None:
-    """In the child, before exec: only setrlimit calls (preexec_fn must stay this small)."""
+def _limits(memory_bytes: int, cpu_seconds: int) -> None:
+    """In the child, before exec: only setrlimit calls (preexec_fn must stay this small). The
+    CPU limit is a backstop for a child that outlives a killed server (nobody to time it)."""
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
