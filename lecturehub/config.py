@@ -38,6 +38,15 @@ DEFAULTS: dict[str, object] = {
     "TALK_LIMIT_SECONDS": 3600,
     "HAN_CHARS_PER_MIN": 180,
     "ENGLISH_WORDS_PER_MIN": 130,
+    # slide images and .ppt/.pps/.dps/.odp conversion (courseware/office.py)
+    "SOFFICE": "",  # LibreOffice's program; empty: soffice or libreoffice on PATH
+    "PDFTOPPM": "",  # poppler's pdftoppm; empty: pdftoppm on PATH
+    "CONVERT_TIMEOUT_SECONDS": 300,
+    "CONVERT_MEMORY_MB": 2048,
+    "CONVERT_ISOLATE_NETWORK": True,  # Linux: no network at all for LibreOffice (unshare)
+    "PREVIEW_THUMB_WIDTH": 480,
+    "PREVIEW_LARGE_WIDTH": 1280,
+    "PREVIEWS_SCAN_MINUTES": 10,  # how often the worker queues images found missing (0: never)
     # auth
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCK_MINUTES": 15,
@@ -118,6 +127,7 @@ def finish_config(config: Config) -> Config:
     config["STORAGE_DIR"] = str(storage)
     config.setdefault("FILES_DIR", str(storage / "files"))
     config.setdefault("INDEX_DIR", str(storage / "index"))
+    config.setdefault("PREVIEWS_DIR", str(storage / "previews"))  # derived: no backup needed
     if not config.get("SQLALCHEMY_DATABASE_URI"):
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{storage / 'lecturehub.sqlite'}"
     url = str(config["SQLALCHEMY_DATABASE_URI"])

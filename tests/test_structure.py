@@ -33,7 +33,12 @@ RANK = {
 # (models, services and the modules beside them) may only use lower features.
 WEB_LAYER = {"views", "admin_views", "manage_views", "audit_views", "api", "cli", "forms"}
 WEB_LAYER |= {"panels", "upload"}
-PURE = ("lecturehub.courseware.analysis", "lecturehub.search.index")
+PURE = (
+    "lecturehub.courseware.analysis",
+    "lecturehub.courseware.formats",
+    "lecturehub.courseware.office",
+    "lecturehub.search.index",
+)
 
 
 def module_name(path: Path) -> str:

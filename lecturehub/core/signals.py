@@ -68,3 +68,13 @@ leave_decided = _signals.signal(
     Sender: the ``LeaveRequest`` (its ``status`` is the decision). Connected by notifications
     (the requester is told).""",
 )
+
+courseware_analysed = _signals.signal(
+    "courseware-analysed",
+    doc="""The analysis of a converted deck (.ppt, .pps, .dps, .odp) was stored (committed) by
+    the background job: its verdict, estimate and slide texts are there now. An uploaded .pptx
+    is analysed in the upload itself (``courseware.upload``) and sends nothing.
+
+    Sender: the ``Courseware`` version. Connected by search (it indexes the slide texts); the
+    place for anything that reacts to a verdict that arrives after the upload.""",
+)

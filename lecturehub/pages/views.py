@@ -5,7 +5,7 @@ Each view reads top to bottom: load the object, ask each feature for its part, r
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request
 from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -64,11 +64,12 @@ def _schedule_card(user) -> Markup | None:
 
 def _talk_panels(talk) -> list[Markup]:
     """What the features show of a talk, in page order: the speaker's answer and 催办, its
-    courseware (verdict, versions, upload form), the slide texts search hits land on, the
-    ratings."""
+    courseware (verdict, versions, upload form), its slide images, the slide texts search hits
+    land on, the ratings."""
     panels = [
         notifications_panels.talk_panel(talk),
         courseware_panels.lecture_panel(talk),
+        courseware_panels.slide_strip(talk),
         search_panels.slides_panel(talk),
         ratings_panels.lecture_panel(talk),
     ]
@@ -86,6 +87,17 @@ def lecture(lecture_id: int):
         can_edit=lectures.can_edit(current_user, talk),
         panels=_talk_panels(talk),
     )
+
+
+@bp.get("/lectures/<int:lecture_id>/slides/<int:number>")
+@role_required()
+def slide(lecture_id: int, number: int):
+    """One slide of the talk's current courseware, large, with its text and notes beside it."""
+    talk = lectures.get_lecture(lecture_id)
+    view = courseware_panels.slide_view(talk, number)
+    if view is None:
+        abort(404)
+    return render_template("pages/slide.html", lecture=talk, **view)
 
 
 @bp.get("/lectures/<int:lecture_id>/courseware")
