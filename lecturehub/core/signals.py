@@ -34,3 +34,36 @@ worker_tick = _signals.signal(
 
     Sender: the app. A receiver that raises is logged and the others still run.""",
 )
+
+session_changing = _signals.signal(
+    "session-changing",
+    doc="""A session is about to be moved or cancelled (nothing written yet), with ``change``
+    ("move" | "cancel"). A receiver refuses the change by raising a ``ServiceError``.
+
+    Sender: the ``Session``. Connected by attendance: a session with attendance records (held)
+    is neither moved nor cancelled (409 ``session_has_attendance``); it can be voided.""",
+)
+
+session_changed = _signals.signal(
+    "session-changed",
+    doc="""A session was moved, cancelled, voided (作废) or its void undone (committed), with
+    ``change`` ("moved" | "cancelled" | "voided" | "unvoided") and ``reason`` (text).
+
+    Sender: the ``Session``. For whoever tells the attendees (notifications).""",
+)
+
+leave_requested = _signals.signal(
+    "leave-requested",
+    doc="""Someone asked for leave (committed); ``duty`` lists the talks (``Lecture``) the person
+    is the speaker of in the sessions asked off (讲课人请假: the talk needs another speaker).
+
+    Sender: the ``LeaveRequest``. For whoever tells the series' lead leader (notifications).""",
+)
+
+leave_decided = _signals.signal(
+    "leave-decided",
+    doc="""A leave request was approved or refused (committed), with ``approved`` (bool) and
+    ``duty`` as in ``leave_requested``.
+
+    Sender: the ``LeaveRequest``. For whoever tells the person (notifications).""",
+)
