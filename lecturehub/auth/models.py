@@ -54,6 +54,11 @@ class User(UserMixin, db.Model):
     role_rows: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
+    activity: Mapped[list[UserActivity]] = relationship(
+        foreign_keys="UserActivity.user_id",
+        cascade="all, delete-orphan",
+        order_by="[UserActivity.at, UserActivity.id]",
+    )
 
     @property
     def roles(self) -> list[str]:
@@ -78,6 +83,20 @@ class User(UserMixin, db.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class UserActivity(db.Model):
+    """When an account became active or inactive (its creation is the first row).
+
+    Who is expected at a past session follows from it: the people active at its start."""
+
+    __tablename__ = "user_activity"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    active: Mapped[bool]
+    at: Mapped[dt.datetime]
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class UserRole(db.Model):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -11,9 +12,10 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from lecturehub.auth import sessions
-from lecturehub.auth.models import Department, User, UserRole
+from lecturehub.auth.models import Department, User, UserActivity, UserRole
 from lecturehub.core.errors import Conflict, NotFound, ServiceError
 from lecturehub.core.security import ROLES
+from lecturehub.core.timeutil import now
 from lecturehub.extensions import db
 
 # The notice's departments and centres (各部门、中心（大队）); editable by admins afterwards.
@@ -174,8 +176,10 @@ def create_user(
         title=details.title,
         password_hash=generate_password_hash(password),
         must_change_password=generated is not None,
+        created_at=now(),
     )
     user.role_rows = [UserRole(role=r) for r in role_list]
+    user.activity = [UserActivity(active=True, at=user.created_at)]
     db.session.add(user)
     if commit:
         db.session.commit()
@@ -194,23 +198,78 @@ def update_user(
         raise ServiceError("不能取消自己的管理员角色或停用自己的账号。", "self_lockout")
     user.name, user.department, user.title = name, details.department, details.title
     set_roles(user, role_list)
-    _set_active(user, active)
+    _set_active(user, active, by)
     db.session.commit()
     return user
 
 
-def _set_active(user: User, active: bool) -> None:
+def _set_active(
+    user: User, active: bool, by: User | None = None, at: dt.datetime | None = None
+) -> None:
+    """Set ``active``, keep when it changed (attendance expects people active then), and end
+    every session of an account that is switched off."""
     if user.active and not active:
         sessions.end_all(user)
-    user.active = active
+    _note_activity(user, active, by, at)
 
 
-def set_active(user: User, active: bool, by: User | None = None) -> None:
-    """Enable or disable an account; disabling ends its sessions at once."""
+def set_active(
+    user: User, active: bool, by: User | None = None, at: dt.datetime | None = None
+) -> None:
+    """(De)activate an account, now or — entering a change after the fact — ``at``; switching
+    it off ends its sessions at once."""
     if by is not None and by.id == user.id and not active:
         raise ServiceError("不能停用自己的账号。", "self_lockout")
-    _set_active(user, active)
+    _set_active(user, active, by, at)
     db.session.commit()
+
+
+def _note_activity(
+    user: User, active: bool, by: User | None, at: dt.datetime | None = None
+) -> None:
+    """Set ``active`` and keep when it changed (attendance expects people active then)."""
+    if bool(user.active) != bool(active):
+        user.active = active
+        by_id = getattr(by, "id", None)
+        user.activity.append(UserActivity(active=active, at=at or now(), by_id=by_id))
+
+
+def backdate_account(user: User, since: dt.datetime) -> User:
+    """An account entered today for someone in post since ``since`` (a roster typed in after
+    the fact, the demo's township): it counts as created, and active, from then on."""
+    if since < user.created_at:
+        first = user.activity[0] if user.activity else None
+        if first is not None and first.at == user.created_at:
+            first.at = since
+        user.created_at = since
+        db.session.commit()
+    return user
+
+
+def activity_changes(user_ids: Iterable[int]) -> dict[int, list[tuple[dt.datetime, bool]]]:
+    """user id → its (when, active) changes in time order, for many users in one query."""
+    ids = sorted(set(user_ids)) or [0]
+    query = (
+        select(UserActivity.user_id, UserActivity.at, UserActivity.active)
+        .where(UserActivity.user_id.in_(ids))
+        .order_by(UserActivity.at, UserActivity.id)
+    )
+    found: dict[int, list[tuple[dt.datetime, bool]]] = {}
+    for user_id, at, active in db.session.execute(query):
+        found.setdefault(user_id, []).append((at, active))
+    return found
+
+
+def was_active(user: User, changes: list[tuple[dt.datetime, bool]], moment: dt.datetime) -> bool:
+    """Whether the account was active at ``moment`` (no history: created then, active now)."""
+    if not changes:
+        return user.created_at <= moment and bool(user.active)
+    state = False
+    for at, active in changes:
+        if at > moment:
+            break
+        state = active
+    return state
 
 
 def set_password(user: User, password: str, must_change: bool = False) -> None:

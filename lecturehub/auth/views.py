@@ -59,6 +59,8 @@ def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
+    if request.method == "GET" and _safe_next(request.args.get("next")).startswith("/checkin/"):
+        form.remember.data = True  # a phone that scanned the sign-in QR code: stay signed in
     if form.validate_on_submit():
         try:
             user = login_service.authenticate(

@@ -44,26 +44,38 @@ talk_assigned = _signals.signal(
     (the speaker is told, with 接受 / 婉拒).""",
 )
 
+session_changing = _signals.signal(
+    "session-changing",
+    doc="""A session is about to be moved or cancelled (nothing written yet), with ``change``
+    ("move" | "cancel"). A receiver refuses the change by raising a ``ServiceError``.
+
+    Sender: the ``Session``. Connected by attendance: a session with attendance records (held)
+    is neither moved nor cancelled (409 ``session_has_attendance``); it can be voided.""",
+)
+
 session_changed = _signals.signal(
     "session-changed",
-    doc="""A session was moved or cancelled (committed).
+    doc="""A session was moved, cancelled, voided (作废) or its void undone (committed).
 
-    Sender: the ``Session`` (already changed); ``change``: ``"moved"`` or ``"cancelled"`` (a
-    receiver ignores changes it does not know); ``before``: the session's start before the
-    change (naive local datetime). Connected by notifications (everyone expected, the group
-    robots).""",
+    Sender: the ``Session`` (already changed); ``change``: ``"moved"``, ``"cancelled"``,
+    ``"voided"`` or ``"unvoided"`` (a receiver ignores changes it does not know); ``before``:
+    the session's start before the change (naive local datetime); ``reason``: the text given.
+    Connected by notifications (everyone expected and the group robots hear of moves and
+    cancellations).""",
 )
 
 leave_requested = _signals.signal(
     "leave-requested",
-    doc="""Someone asked for leave (committed). Sender: the ``LeaveRequest``.
+    doc="""Someone asked for leave (committed); ``duty`` lists the talks (``Lecture``) the person
+    is the speaker of in the sessions asked off (讲课人请假: the talk needs another speaker).
 
-    Connected by notifications (the series' lead leader is told).""",
+    Sender: the ``LeaveRequest``. Connected by notifications (the series' lead leader is told).""",
 )
 
 leave_decided = _signals.signal(
     "leave-decided",
-    doc="""A lead leader (or 党政办) approved or refused a leave request (committed).
+    doc="""A lead leader (or 党政办) approved or refused a leave request (committed), with
+    ``approved`` (bool) and ``duty`` as in ``leave_requested``.
 
     Sender: the ``LeaveRequest`` (its ``status`` is the decision). Connected by notifications
     (the requester is told).""",

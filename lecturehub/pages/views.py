@@ -11,9 +11,10 @@ from markupsafe import Markup
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from lecturehub.attendance import panels as attendance_panels
+from lecturehub.attendance import services as attendance_services
 from lecturehub.core import timeutil
 from lecturehub.core.errors import ServiceError
-from lecturehub.core.security import role_required
+from lecturehub.core.security import has_role, role_required
 from lecturehub.courseware import panels as courseware_panels
 from lecturehub.courseware import services as courseware_services
 from lecturehub.courseware import status as courseware_status
@@ -142,7 +143,17 @@ def _upload_refused(talk, exc: ServiceError):
 @bp.route("/sessions/<int:session_id>")
 @role_required()
 def session(session_id: int):
+    """A session: its time and talk, its attendance (state, sign-in, 补录), and for 党政办 the
+    changes it allows — a held session (with attendance) is never moved or cancelled, only
+    voided — and its audit trail."""
     item = schedule_services.get_session(session_id)
+    now = timeutil.now()
     return render_template(
-        "pages/session.html", session=item, attendance_panel=attendance_panels.session_panel(item)
+        "pages/session.html",
+        session=item,
+        attendance_panel=attendance_panels.session_panel(item),
+        held=attendance_services.has_records(item),
+        started=item.starts_at <= now,
+        ended=item.ends_at < now,
+        events=item.events if has_role(current_user, "admin", "inspector") else [],
     )

@@ -258,14 +258,19 @@ def dashboard_sessions(now: dt.datetime, weeks: int = 4) -> list[Session]:
     return [s for s in sessions if s.ends_at >= now]
 
 
-def dashboard(sessions: list[Session], courseware: dict[int, dict], now) -> list[DashboardRow]:
+def dashboard(
+    sessions: list[Session],
+    courseware: dict[int, dict],
+    now,
+    more: dict[int, list[str]] | None = None,
+) -> list[DashboardRow]:
     """One row per session with its talk's courseware status (lecture id → the courseware
-    feature's status dict) and what is overdue."""
+    feature's status dict) and what is overdue; ``more`` adds other features' problems per
+    session id (attendance: 需调整 when the speaker is on leave)."""
     rows = []
     for session in sessions:
         lecture = session.lecture
         status = courseware.get(lecture.id) if lecture is not None else None
-        rows.append(
-            DashboardRow(session, lecture, status, _problems(session, lecture, status, now))
-        )
+        problems = _problems(session, lecture, status, now) + (more or {}).get(session.id, [])
+        rows.append(DashboardRow(session, lecture, status, problems))
     return rows

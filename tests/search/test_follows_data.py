@@ -86,7 +86,8 @@ def test_a_moved_talk_shows_its_new_date(client, headers, admin, tmp_path):
     day = dt.date.today() + dt.timedelta(days=30)
     lecture = talk_with_deck(tmp_path, admin, ["河长制"], day=day)
     new_day = day + dt.timedelta(days=2)
-    schedule_services.move_session(lecture.session, new_day, dt.time(19), "", "会议冲突")
+    move = schedule_services.SessionMove(new_day, dt.time(19), "会议冲突")
+    schedule_services.move_session(lecture.session, move)
     body = client.get("/api/v1/search?q=河长制", headers=headers).get_json()
     assert [h["date"] for h in body["hits"]] == [new_day.isoformat()]
 

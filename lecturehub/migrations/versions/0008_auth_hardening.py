@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_auth_hardening"
-down_revision = "0006_jobs"
+down_revision = "0007_attendance_states"
 branch_labels = None
 depends_on = None
 
