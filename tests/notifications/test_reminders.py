@@ -102,7 +102,8 @@ def test_a_moved_talk_gets_reminders_for_its_new_deadline(app):
     old = talk.deadline
     due.queue_due(old - DAY)
     new_day = talk.session.date + dt.timedelta(days=7)
-    schedule_services.move_session(talk.session, new_day, dt.time(19), "", "与党委会冲突")
+    move = schedule_services.SessionMove(new_day, dt.time(19), "与党委会冲突")
+    schedule_services.move_session(talk.session, move)
     assert talk.deadline == old + 7 * DAY
     due.queue_due(old - dt.timedelta(hours=1))  # the old deadline's stage: nothing new
     due.queue_due(talk.deadline - DAY)

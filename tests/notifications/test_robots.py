@@ -75,18 +75,19 @@ def test_a_moved_session_tells_everyone_expected_and_the_robots(app, robot):
     inspector = make_user("ducha", "督查", roles=["inspector"])
     leader = make_leader("training")
     runner_a, exempt_b = person("a", "甲"), person("b", "乙")
-    exemptions.file_exemption(
+    filing = exemptions.ExemptionFiling(
         exempt_b,
         training_series(),
         local_now().date(),
         local_now().date() + dt.timedelta(days=60),
         "腰伤",
-        inspector,
     )
+    exemptions.file_exemption(filing, inspector)
     session = make_session(upcoming_weekday(1), kind="training")
     before = session.starts_at
     new_day = session.date + dt.timedelta(days=1)
-    schedule_services.move_session(session, new_day, dt.time(6, 30), "乡政府大院", "广场施工")
+    move = schedule_services.SessionMove(new_day, dt.time(6, 30), "广场施工", "乡政府大院")
+    schedule_services.move_session(session, move)
     told = {r.user_id for r in rows("session_changed", "in_app")}
     assert told == {inspector.id, leader.id, runner_a.id}  # not the exempt one
     [message] = rows("session_changed", "in_app", runner_a)
