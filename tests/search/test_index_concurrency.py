@@ -1,21 +1,22 @@
-"""Several processes and threads writing and searching one index directory at once."""
+"""Several processes and threads writing and searching one index at once, on every engine."""
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from lecturehub.search.index import SlideIndex
 from tests.search import make_deck
+from tests.search.engines import open_test_index
 
 PROCESSES, DECKS_EACH, SLIDES_EACH = 4, 25, 3
 
 
-def write_decks(directory: str, worker: int) -> int:
-    """(Spawned process) add this worker's decks through its own SlideIndex."""
-    index = SlideIndex(Path(directory), writer_timeout=120)
+def write_decks(engine: str, directory: str, url: str, worker: int) -> int:
+    """(Spawned process) add this worker's decks through its own index."""
+    index = open_test_index(engine, Path(directory), url or None, writer_timeout=120)
     for n in range(DECKS_EACH):
         lecture = worker * 1000 + n
         index.add_deck(
@@ -25,13 +26,13 @@ def write_decks(directory: str, worker: int) -> int:
     return DECKS_EACH
 
 
-def test_four_processes_writing_25_decks_each_leave_all_100_searchable(tmp_path):
-    directory = tmp_path / "index"
-    SlideIndex(directory).close()
+def test_four_processes_writing_25_decks_each_leave_all_100_searchable(new_index, tmp_path):
+    index = new_index()
+    engine, url = index.name, os.environ.get("DATABASE_URL", "")
     context = multiprocessing.get_context("spawn")
+    args = ([engine] * PROCESSES, [str(tmp_path / "index")] * PROCESSES, [url] * PROCESSES)
     with ProcessPoolExecutor(PROCESSES, mp_context=context) as pool:
-        written = list(pool.map(write_decks, [str(directory)] * PROCESSES, range(PROCESSES)))
-    index = SlideIndex(directory)
+        written = list(pool.map(write_decks, *args, range(PROCESSES)))
     lectures = [w * 1000 + n for w in range(PROCESSES) for n in range(DECKS_EACH)]
     assert (sum(written), sorted(index.indexed_decks())) == (100, lectures)
     assert all(index.search(f"deck{lecture}").total == SLIDES_EACH for lecture in lectures)
@@ -39,8 +40,8 @@ def test_four_processes_writing_25_decks_each_leave_all_100_searchable(tmp_path)
     assert index.check().state == "ok"
 
 
-def test_threads_search_one_instance_while_another_thread_writes(tmp_path):
-    index = SlideIndex(tmp_path / "index")
+def test_threads_search_one_instance_while_another_thread_writes(new_index):
+    index = new_index()
     index.add_deck(make_deck(1, ["低保"] * 3))
     errors: list[BaseException] = []
     done = threading.Event()

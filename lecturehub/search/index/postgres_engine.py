@@ -1,0 +1,419 @@
+"""The postgres engine: the slide index as a table in the application's PostgreSQL database,
+so every app server sees every write at once (and PostgreSQL replicates and backs it up).
+
+One row per slide in ``search_slides_v<SCHEMA_VERSION>``:
+
+* ``grams``: a tsvector of the distinct tokens of text.gram_terms (no positions), with a GIN
+  index. A literal of one token (防汛, 5g, a lone character as the prefix ``'党':*``) matches
+  exactly through it; a longer literal needs all of its tokens there (the index narrows) and
+  ``norm LIKE '%<text.literal_pattern>%'`` (the exact check, over text.normalized), so the
+  matches are those of whoosh and tantivy.
+* ``ranks``: the tokens with positions, title tokens weighted A, for ts_rank. Relevance ranks
+  every match when at most RANK_CAP slides match; beyond that (a generic word on thousands of
+  slides) the matches come newest first, as ranking them all would take too long.
+* the filters as columns, ``ord`` (order key: newest first), and ``doc``, the SlideDoc.
+
+The big columns are stored out of line (toast_tuple_target), so a count or a filter reads a
+narrow table. The table is derived data owned by this engine, like the whoosh directory: it is
+created on first use, and rebuild() fills ``<table>_new`` beside the live one and swaps the
+names in one transaction (a deck written during the rebuild may go with the old table:
+callers reconcile afterwards). Not an Alembic migration: it exists only on PostgreSQL, only for
+this engine, and changes with the analysis (SCHEMA_VERSION), not with the app's models.
+
+Writes take a transaction-level advisory lock per talk (two writers of one talk do not
+interleave) and wait at most writer_timeout for locks. The engine is handed a SQLAlchemy engine
+(the app's, or one made from a URL); it never imports the app.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from itertools import islice
+
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from lecturehub.search.index.base import (
+    Found,
+    IndexBusyError,
+    IndexStatus,
+    IndexUnavailableError,
+    Progress,
+    SearchQuery,
+    SlideDoc,
+    TalkMeta,
+    day_number,
+    order_key,
+    pack,
+    single_lecture,
+    unpack,
+)
+from lecturehub.search.index.syntax import Any, Lit, Not, positive_literals
+from lecturehub.search.index.text import (
+    FIELD_SEP,
+    gram_positions,
+    literal_items,
+    literal_pattern,
+    normalized,
+)
+
+SCHEMA_VERSION = 1
+TABLE = f"search_slides_v{SCHEMA_VERSION}"
+TABLE_RE = re.compile(r"^search_slides_v\d+(_new)?$")
+LOCK_CLASS = 0x4C48  # advisory locks of this engine: (LOCK_CLASS, lecture id); rebuild: -1
+RANK_CAP = 1000  # rank by relevance when at most this many slides match
+BATCH = 500
+MAX_POSITION = 16383  # tsvector limits: positions up to 16383, 256 per lexeme
+MAX_POSITIONS = 256
+COLUMNS = (
+    "lecture_id, slide, courseware_id, ord, day, series, category, department, speaker,"
+    " hidden, doc, norm, grams, ranks"
+)
+VALUES = (
+    "%(lecture_id)s, %(slide)s, %(courseware_id)s, %(ord)s, %(day)s, %(series)s, %(category)s,"
+    " %(department)s, %(speaker)s, %(hidden)s, %(doc)s, %(norm)s,"
+    " array_to_tsvector(%(grams)s::text[]), %(ranks)s::tsvector"
+)
+
+
+def _ddl(table: str) -> list[str]:
+    return [
+        f"""CREATE TABLE IF NOT EXISTS {table} (
+            lecture_id integer NOT NULL,
+            slide integer NOT NULL,
+            courseware_id integer NOT NULL,
+            ord bigint NOT NULL,
+            day integer NOT NULL,
+            series text,
+            category text,
+            department text,
+            speaker text,
+            hidden boolean NOT NULL,
+            doc text NOT NULL,
+            norm text NOT NULL,
+            grams tsvector NOT NULL,
+            ranks tsvector NOT NULL,
+            PRIMARY KEY (lecture_id, slide)
+        ) WITH (toast_tuple_target = 128)""",
+        *(
+            f"ALTER TABLE {table} ALTER COLUMN {c} SET STORAGE EXTERNAL"
+            for c in ("doc", "norm", "ranks")
+        ),
+    ]
+
+
+def _indexes(table: str) -> list[str]:
+    return [
+        f"CREATE INDEX IF NOT EXISTS {table}_grams ON {table} USING gin (grams)",
+        f"CREATE INDEX IF NOT EXISTS {table}_ord ON {table} (ord)",
+    ]
+
+
+def _tsvector_text(positions: dict[str, list[str]]) -> str:
+    return " ".join(f"'{t}':{','.join(p[:MAX_POSITIONS])}" for t, p in positions.items())
+
+
+def row(doc: SlideDoc) -> dict:
+    """The table row of one slide (the analysis runs here, before any lock is taken)."""
+    content = FIELD_SEP.join((doc.slide_title, doc.text, doc.notes))
+    grams = gram_positions(content)
+    ranks: defaultdict[str, list[str]] = defaultdict(list)
+    for token, positions in grams.items():
+        ranks[token] += [str(min(p + 1, MAX_POSITION)) for p in positions]
+    titles = FIELD_SEP.join((doc.slide_title, doc.lecture_title))
+    for token, positions in gram_positions(titles).items():
+        ranks[token] += [f"{min(p + 1, MAX_POSITION)}A" for p in positions]
+    return {
+        "lecture_id": doc.lecture_id,
+        "slide": doc.slide,
+        "courseware_id": doc.courseware_id,
+        "ord": order_key(doc),
+        "day": day_number(doc.date),
+        "series": None if doc.series_id is None else str(doc.series_id),
+        "category": doc.category or None,
+        "department": doc.department or None,
+        "speaker": doc.speaker or None,
+        "hidden": bool(doc.hidden),
+        "doc": json.dumps(pack(doc), ensure_ascii=False),
+        "norm": normalized(content),
+        "grams": list(grams),
+        "ranks": _tsvector_text(ranks),
+    }
+
+
+# Queries -------------------------------------------------------------------------------------
+
+
+class _Sql:
+    """A WHERE clause being built: SQL text with %(pN)s placeholders and their values."""
+
+    def __init__(self):
+        self.params: dict[str, object] = {}
+
+    def param(self, value) -> str:
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        return f"%({name})s"
+
+
+def _lexemes(items: list[tuple[str, bool]]) -> str:
+    return "(" + " & ".join(f"'{t}':*" if prefix else f"'{t}'" for t, prefix in items) + ")"
+
+
+def _compile(node, sql: _Sql) -> tuple[str, str | None]:
+    """(tsquery every match satisfies, SQL check that makes it exact or None if the tsquery is
+    exact already) of a pruned syntax tree."""
+    if isinstance(node, Lit):
+        items = literal_items(node.text)
+        check = None
+        if len(items) > 1:
+            check = f"norm LIKE {sql.param('%' + literal_pattern(node.text) + '%')}"
+        return _lexemes(items), check
+    if isinstance(node, Any):
+        parts = [_compile(n, sql) for n in node.nodes]
+        pre = "(" + " | ".join(p for p, _ in parts) + ")"
+        if all(c is None for _, c in parts):
+            return pre, None
+        return pre, "(" + " OR ".join(_exact(p, c, sql) for p, c in parts) + ")"
+    pres, checks = [], []
+    for n in node.nodes:
+        p, c = _compile(n.node if isinstance(n, Not) else n, sql)
+        if not isinstance(n, Not):
+            pres.append(p)
+            checks += [c] if c else []
+        elif c is None:
+            pres.append(f"!{p}")
+        else:
+            checks.append(f"NOT {_exact(p, c, sql)}")
+    return "(" + " & ".join(pres) + ")", " AND ".join(checks) or None
+
+
+def _exact(pre: str, check: str | None, sql: _Sql) -> str:
+    match = f"grams @@ {sql.param(pre)}::tsquery"
+    return f"({match} AND {check})" if check else match
+
+
+def _where(tree, request: SearchQuery) -> tuple[str, dict, str | None]:
+    """(WHERE clause, its parameters, the ranking tsquery or None)."""
+    sql, conditions = _Sql(), []
+    if tree is not None:
+        pre, check = _compile(tree, sql)
+        conditions.append(_exact(pre, check, sql))
+    for field, value in request.terms().items():
+        conditions.append(f"{field} = {sql.param(value)}")
+    if request.day_range is not None:
+        lo, hi = request.day_range
+        conditions += [f"day >= {sql.param(lo)}"] if lo is not None else []
+        conditions += [f"day <= {sql.param(hi)}"] if hi is not None else []
+    if not request.include_hidden:
+        conditions.append("NOT hidden")
+    tokens = dict.fromkeys(
+        f"'{t}':*" if p else f"'{t}'"
+        for lit in positive_literals(tree)
+        for t, p in literal_items(lit)
+    )
+    return " AND ".join(conditions) or "TRUE", sql.params, " | ".join(tokens) or None
+
+
+# The engine ----------------------------------------------------------------------------------
+
+
+class PostgresEngine:
+    name = "postgres"
+
+    def __init__(self, bind, *, writer_timeout: float = 10.0, rank_cap: int = RANK_CAP):
+        if bind is None or bind.dialect.name != "postgresql":
+            raise ValueError("the postgres search engine needs a PostgreSQL database")
+        self.bind = bind
+        self.writer_timeout = writer_timeout
+        self.rank_cap = rank_cap
+        with self._transaction() as conn:
+            if not self._exists(conn, TABLE):
+                self._create(conn, TABLE)
+
+    # connections -----------------------------------------------------------------------------
+
+    def _transaction(self):
+        return self.bind.begin()
+
+    def _write_transaction(self, conn, lecture_id: int) -> None:
+        timeout = max(1, int(self.writer_timeout * 1000))
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = {timeout}")
+        conn.exec_driver_sql(
+            "SELECT pg_advisory_xact_lock(%(c)s, %(k)s)", {"c": LOCK_CLASS, "k": lecture_id}
+        )
+
+    @staticmethod
+    def _exists(conn, table: str) -> bool:
+        return conn.exec_driver_sql("SELECT to_regclass(%(t)s)", {"t": table}).scalar() is not None
+
+    @staticmethod
+    def _create(conn, table: str) -> None:
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({LOCK_CLASS}, -2)")  # one creator
+        for statement in _ddl(table) + _indexes(table):
+            conn.exec_driver_sql(statement)
+
+    def close(self) -> None:
+        """Nothing to release: connections belong to the SQLAlchemy engine's pool."""
+
+    def _run(self, work):
+        """work(conn) in a transaction; lock timeouts become IndexBusyError, a missing or
+        broken table IndexUnavailableError."""
+        try:
+            with self._transaction() as conn:
+                return work(conn)
+        except OperationalError as exc:
+            if getattr(exc.orig, "sqlstate", None) == "55P03":  # lock_not_available
+                raise IndexBusyError(f"index busy for {self.writer_timeout:g} s") from exc
+            raise IndexUnavailableError(f"cannot use the index: {exc.orig!r}") from exc
+        except DBAPIError as exc:
+            raise IndexUnavailableError(f"cannot use the index: {exc.orig!r}") from exc
+
+    # writing ---------------------------------------------------------------------------------
+
+    def add_deck(self, slides: list[SlideDoc]) -> None:
+        lecture_id, rows = single_lecture(slides), [row(s) for s in slides]
+
+        def work(conn):
+            self._write_transaction(conn, lecture_id)
+            conn.exec_driver_sql(f"DELETE FROM {TABLE} WHERE lecture_id = %(l)s", {"l": lecture_id})
+            conn.exec_driver_sql(f"INSERT INTO {TABLE} ({COLUMNS}) VALUES ({VALUES})", rows)
+
+        self._run(work)
+
+    def remove_deck(self, lecture_id: int) -> None:
+        def work(conn):
+            self._write_transaction(conn, lecture_id)
+            conn.exec_driver_sql(f"DELETE FROM {TABLE} WHERE lecture_id = %(l)s", {"l": lecture_id})
+
+        self._run(work)
+
+    def update_meta(self, lecture_id: int, meta: TalkMeta) -> int:
+        """The talk's stored slides with the new fields, re-analysed (the talk title ranks)."""
+
+        def work(conn):
+            self._write_transaction(conn, lecture_id)
+            docs = [
+                meta.apply(unpack(json.loads(d)))
+                for d in conn.exec_driver_sql(
+                    f"SELECT doc FROM {TABLE} WHERE lecture_id = %(l)s ORDER BY slide",
+                    {"l": lecture_id},
+                ).scalars()
+            ]
+            if docs:
+                conn.exec_driver_sql(
+                    f"DELETE FROM {TABLE} WHERE lecture_id = %(l)s", {"l": lecture_id}
+                )
+                rows = [row(d) for d in docs]
+                conn.exec_driver_sql(f"INSERT INTO {TABLE} ({COLUMNS}) VALUES ({VALUES})", rows)
+            return len(docs)
+
+        return self._run(work)
+
+    def rebuild(
+        self, docs: Iterable[SlideDoc], progress: Progress | None = None, *, procs: int = 1
+    ) -> int:
+        """Fill <table>_new, index it, then swap the names in one transaction."""
+        new = f"{TABLE}_new"
+        with self.bind.connect() as lock_conn:
+            lock_conn.exec_driver_sql(f"SELECT pg_advisory_lock({LOCK_CLASS}, -1)")
+            try:
+                count = self._fill(new, docs, progress)
+                self._swap(new)
+            finally:
+                lock_conn.exec_driver_sql(f"SELECT pg_advisory_unlock({LOCK_CLASS}, -1)")
+                lock_conn.commit()
+        return count
+
+    def _fill(self, new: str, docs: Iterable[SlideDoc], progress: Progress | None) -> int:
+        with self._transaction() as conn:
+            conn.exec_driver_sql(f"DROP TABLE IF EXISTS {new}")
+            for statement in _ddl(new):
+                conn.exec_driver_sql(statement)
+        count, docs = 0, iter(docs)
+        while batch := list(islice(docs, BATCH)):
+            with self._transaction() as conn:
+                sql = f"INSERT INTO {new} ({COLUMNS}) VALUES ({VALUES})"
+                conn.exec_driver_sql(sql, [row(d) for d in batch])
+            count += len(batch)
+            if progress is not None:
+                progress(count)
+        with self._transaction() as conn:
+            conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '256MB'")
+            for statement in _indexes(new):
+                conn.exec_driver_sql(statement)
+            conn.exec_driver_sql(f"ANALYZE {new}")
+        if progress is not None and count == 0:
+            progress(0)
+        return count
+
+    def _swap(self, new: str) -> None:
+        with self._transaction() as conn:
+            conn.exec_driver_sql(f"DROP TABLE IF EXISTS {TABLE}")
+            conn.exec_driver_sql(f"ALTER TABLE {new} RENAME TO {TABLE}")
+            for suffix in ("grams", "ord"):
+                conn.exec_driver_sql(f"ALTER INDEX {new}_{suffix} RENAME TO {TABLE}_{suffix}")
+            for old in self._other_tables(conn):
+                conn.exec_driver_sql(f"DROP TABLE IF EXISTS {old}")
+
+    @staticmethod
+    def _other_tables(conn) -> list[str]:
+        """Tables of other schema versions (their rebuilds' leftovers too)."""
+        names = conn.exec_driver_sql(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+            " AND tablename LIKE 'search\\_slides\\_v%%'"
+        ).scalars()
+        return [n for n in names if TABLE_RE.match(n) and n not in (TABLE, f"{TABLE}_new")]
+
+    # reading ---------------------------------------------------------------------------------
+
+    def find(self, tree, request: SearchQuery) -> Found:
+        where, params, rank_query = _where(tree, request)
+
+        def work(conn):
+            total = conn.exec_driver_sql(
+                f"SELECT count(*) FROM {TABLE} WHERE {where}", params
+            ).scalar()
+            order, score = "ord DESC", "0.0"
+            if request.sort == "relevance" and rank_query and total <= self.rank_cap:
+                params["rank"] = rank_query
+                score = "ts_rank(ranks, %(rank)s::tsquery)"
+                order = "score DESC, ord DESC"
+            page = conn.exec_driver_sql(
+                f"SELECT {score} AS score, doc FROM {TABLE} WHERE {where}"
+                f" ORDER BY {order} LIMIT {request.per_page} OFFSET {request.offset}",
+                params,
+            ).all()
+            return Found(total, [(float(s), unpack(json.loads(d))) for s, d in page])
+
+        return self._run(work)
+
+    def indexed_decks(self) -> dict[int, int]:
+        def work(conn):
+            rows = conn.exec_driver_sql(
+                f"SELECT DISTINCT lecture_id, courseware_id FROM {TABLE}"
+            ).all()
+            return dict(rows)
+
+        return self._run(work)
+
+    def check(self) -> IndexStatus:
+        try:
+            with self._transaction() as conn:
+                if not self._exists(conn, TABLE):
+                    return IndexStatus("missing", detail=f"no table {TABLE}")
+                decks = dict(
+                    conn.exec_driver_sql(
+                        f"SELECT DISTINCT lecture_id, courseware_id FROM {TABLE}"
+                    ).all()
+                )
+                count = conn.exec_driver_sql(f"SELECT count(*) FROM {TABLE}").scalar()
+                conn.exec_driver_sql(  # every column, the exact check and the GIN index
+                    f"SELECT {COLUMNS} FROM {TABLE} WHERE grams @@ 'a'::tsquery"
+                    " AND norm LIKE '%%a%%' ORDER BY ord DESC LIMIT 1"
+                ).all()
+            return IndexStatus("ok", decks, count)
+        except DBAPIError as exc:
+            return IndexStatus("corrupt", detail=f"{type(exc.orig).__name__}: {exc.orig}")
