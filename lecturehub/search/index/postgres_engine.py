@@ -13,8 +13,8 @@ One row per slide in ``search_slides_v<SCHEMA_VERSION>``:
   slides) the matches come newest first, as ranking them all would take too long.
 * the filters as columns, ``ord`` (order key: newest first), and ``doc``, the SlideDoc.
 
-The big columns are stored out of line (toast_tuple_target), so a count or a filter reads a
-narrow table. The table is derived data owned by this engine, like the whoosh directory: it is
+The big columns but ``norm`` are stored out of line (toast_tuple_target), so a count or a
+filter reads a narrow table; ``norm`` stays in it, compressed, for the exact check. The table is derived data owned by this engine, like the whoosh directory: it is
 created on first use, and rebuild() fills ``<table>_new`` beside the live one and swaps the
 names in one transaction (a deck written during the rebuild may go with the old table:
 callers reconcile afterwards). Not an Alembic migration: it exists only on PostgreSQL, only for
@@ -97,10 +97,8 @@ def _ddl(table: str) -> list[str]:
             ranks tsvector NOT NULL,
             PRIMARY KEY (lecture_id, slide)
         ) WITH (toast_tuple_target = 128)""",
-        *(
-            f"ALTER TABLE {table} ALTER COLUMN {c} SET STORAGE EXTERNAL"
-            for c in ("doc", "norm", "ranks")
-        ),
+        *(f"ALTER TABLE {table} ALTER COLUMN {c} SET STORAGE EXTERNAL" for c in ("doc", "ranks")),
+        f"ALTER TABLE {table} ALTER COLUMN norm SET STORAGE MAIN",
     ]
 
 
@@ -227,6 +225,7 @@ class PostgresEngine:
         if bind is None or bind.dialect.name != "postgresql":
             raise ValueError("the postgres search engine needs a PostgreSQL database")
         self.bind = bind
+        self.reader = bind.execution_options(isolation_level="AUTOCOMMIT")  # no BEGIN/COMMIT
         self.writer_timeout = writer_timeout
         self.rank_cap = rank_cap
         with self._transaction() as conn:
@@ -258,11 +257,11 @@ class PostgresEngine:
     def close(self) -> None:
         """Nothing to release: connections belong to the SQLAlchemy engine's pool."""
 
-    def _run(self, work):
-        """work(conn) in a transaction; lock timeouts become IndexBusyError, a missing or
-        broken table IndexUnavailableError."""
+    def _run(self, work, read: bool = False):
+        """work(conn) in a transaction (each statement on its own when reading); lock
+        timeouts become IndexBusyError, a missing or broken table IndexUnavailableError."""
         try:
-            with self._transaction() as conn:
+            with self.reader.connect() if read else self._transaction() as conn:
                 return work(conn)
         except OperationalError as exc:
             if getattr(exc.orig, "sqlstate", None) == "55P03":  # lock_not_available
@@ -388,7 +387,7 @@ class PostgresEngine:
             ).all()
             return Found(total, [(float(s), unpack(json.loads(d))) for s, d in page])
 
-        return self._run(work)
+        return self._run(work, read=True)
 
     def indexed_decks(self) -> dict[int, int]:
         def work(conn):
@@ -397,7 +396,7 @@ class PostgresEngine:
             ).all()
             return dict(rows)
 
-        return self._run(work)
+        return self._run(work, read=True)
 
     def check(self) -> IndexStatus:
         try:
@@ -416,4 +415,5 @@ class PostgresEngine:
                 ).all()
             return IndexStatus("ok", decks, count)
         except DBAPIError as exc:
-            return IndexStatus("corrupt", detail=f"{type(exc.orig).__name__}: {exc.orig}")
+            first_line = (str(exc.orig).splitlines() or [""])[0]
+            return IndexStatus("corrupt", detail=f"{type(exc.orig).__name__}: {first_line}")

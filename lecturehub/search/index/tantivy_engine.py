@@ -189,19 +189,34 @@ class TantivyEngine:
             raise IndexUnavailableError(f"{name} has another schema")
         return index
 
-    def _searcher(self) -> tantivy.Searcher:
-        """A searcher of the CURRENT generation's latest commit."""
-        with self._lock:
+    def _open_current(self) -> tuple[str, tantivy.Index]:
+        """(name, index) of the CURRENT generation; retried when a rebuild swapped (and
+        deleted) the generation just read from CURRENT."""
+        while True:
             name = self._current()
-            if name != self._gen:
-                self._index, self._gen = self._open(name), name
             try:
-                self._index.reload()
-                return self._index.searcher()
-            except BaseException as exc:
-                _reraise_interrupts(exc)
-                self.close()
-                raise IndexUnavailableError(f"cannot read the index: {exc!r}") from exc
+                return name, self._open(name)
+            except IndexUnavailableError:
+                if self._current() == name:
+                    raise
+
+    def _searcher(self) -> tantivy.Searcher:
+        """A searcher of the CURRENT generation's latest commit (tried three times: a rebuild
+        may swap and delete the generation while it is reloaded)."""
+        with self._lock:
+            for _ in range(3):
+                try:
+                    if self._current() != self._gen:
+                        self._gen, self._index = self._open_current()
+                    self._index.reload()
+                    return self._index.searcher()
+                except BaseException as exc:
+                    _reraise_interrupts(exc)
+                    self.close()
+                    error = exc
+        if isinstance(error, IndexUnavailableError):
+            raise error
+        raise IndexUnavailableError(f"cannot read the index: {error!r}") from error
 
     def close(self) -> None:
         with self._lock:
@@ -213,8 +228,7 @@ class TantivyEngine:
         """(index, writer) of the CURRENT generation, retried with backoff until the deadline."""
         delay = 0.01
         while True:
-            name = self._current()
-            index = self._open(name)
+            name, index = self._open_current()
             try:
                 writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
             except ValueError as exc:  # LockBusy: another writer, maybe in another process
