@@ -206,9 +206,13 @@ def order_key(doc: SlideDoc) -> int:
 
 def pack(doc: SlideDoc) -> tuple:
     """A SlideDoc as a tuple of JSON-friendly values (the date as ISO text)."""
-    return tuple(
-        v.isoformat() if isinstance(v, datetime.date) else v for v in dataclasses.astuple(doc)
-    )
+    values = [getattr(doc, name) for name in _SLIDE_FIELDS]
+    values[_DATE_AT] = doc.date.isoformat()
+    return tuple(values)
+
+
+_SLIDE_FIELDS = tuple(f.name for f in dataclasses.fields(SlideDoc))
+_DATE_AT = _SLIDE_FIELDS.index("date")
 
 
 def unpack(values) -> SlideDoc:
