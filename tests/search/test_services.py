@@ -10,9 +10,12 @@ import pytest
 
 from lecturehub.core.errors import ServiceError
 from lecturehub.courseware import services as courseware_services
+from lecturehub.extensions import db
+from lecturehub.schedule.models import Lecture
 from lecturehub.search import results, services
 from lecturehub.search.params import SearchParams
-from tests.factories.search import talk_with_deck
+from tests.factories.courseware import make_lecture
+from tests.factories.search import deck, talk_with_deck, upload_deck
 from tests.search.engines import corrupt, delete, index_dir, index_exists
 
 
@@ -104,3 +107,29 @@ def test_recent_talks_are_the_latest_with_courseware_and_follow_the_filters(app,
     assert [r.lecture.id for r in results.recent_talks(SearchParams())] == [b.id, a.id]
     until_april = SearchParams(date_to=dt.date(2024, 4, 1))
     assert [r.lecture.id for r in results.recent_talks(until_april)] == [a.id]
+
+
+def test_decks_uploaded_during_a_rebuild_are_all_found_after_it(app, admin, tmp_path):
+    """The rebuild reconciles with the database after the swap: a deck that went to the old
+    index meanwhile is added again (on every engine)."""
+    before = [talk_with_deck(tmp_path, admin, [f"第{n}讲防汛", "低保"]) for n in range(6)]
+    decks = [deck(tmp_path, [f"重建期间上传{n}号"]) for n in range(5)]
+    lectures = [make_lecture(None, f"新讲学{n}").id for n in range(5)]
+    db.session.commit()
+    errors = []
+
+    def upload():
+        with app.app_context():
+            try:
+                for lecture_id, path in zip(lectures, decks, strict=True):
+                    upload_deck(db.session.get(Lecture, lecture_id), path, db.session.merge(admin))
+            except Exception as exc:
+                errors.append(exc)
+
+    thread = threading.Thread(target=upload)
+    thread.start()
+    services.rebuild()
+    thread.join()
+    assert errors == []
+    assert [services.search(f"重建期间上传{n}号").total for n in range(5)] == [1] * 5
+    assert services.search("防汛").total == len(before)

@@ -231,8 +231,10 @@ class TantivyEngine:
             name, index = self._open_current()
             try:
                 writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
-            except ValueError as exc:  # LockBusy: another writer, maybe in another process
-                if time.monotonic() >= deadline:
+            except ValueError as exc:
+                if not _busy(exc):
+                    raise IndexUnavailableError(f"cannot write the index: {exc!r}") from exc
+                if time.monotonic() >= deadline:  # another writer, maybe in another process
                     raise IndexBusyError(f"index busy for {self.writer_timeout:g} s") from exc
             else:
                 if self._current() == name:
@@ -309,22 +311,30 @@ class TantivyEngine:
         return generations.live_or_none(self.directory)
 
     def _swap(self, old: str | None, new: str) -> None:
-        writer = None
-        if old is not None and (self.directory / old).is_dir():
-            deadline = time.monotonic() + self.writer_timeout
-            while writer is None and time.monotonic() < deadline:
-                try:
-                    writer = tantivy.Index.open(str(self.directory / old)).writer(
-                        heap_size=WRITER_HEAP, num_threads=1
-                    )
-                except ValueError:  # busy, or an unreadable old generation: go on without
-                    time.sleep(0.02)
+        """Point CURRENT at new holding old's writer lock (a writer of old finishes first,
+        later ones see the new CURRENT), then drop the older generations."""
+        writer = self._lock_generation(old) if old is not None else None
         try:
             generations.write_pointer(self.directory, new, SCHEMA_VERSION)
         finally:
             del writer
         self.close()
         generations.remove_generations(self.directory, keep=new)
+
+    def _lock_generation(self, name: str):
+        """A writer holding the generation's lock (None: it is unreadable, nobody writes it;
+        or still busy after writer_timeout)."""
+        deadline = time.monotonic() + self.writer_timeout
+        while time.monotonic() < deadline:
+            try:
+                index = tantivy.Index.open(str(self.directory / name))
+                return index.writer(heap_size=WRITER_HEAP, num_threads=1)
+            except BaseException as exc:
+                _reraise_interrupts(exc)
+                if not _busy(exc):
+                    return None
+                time.sleep(0.02)
+        return None
 
     # reading ---------------------------------------------------------------------------------
 
@@ -371,6 +381,11 @@ def _reraise_interrupts(exc: BaseException) -> None:
     errors, but let Ctrl+C and exits through."""
     if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit):
         raise exc
+
+
+def _busy(exc: BaseException) -> bool:
+    """tantivy's "another IndexWriter holds the lock" (a ValueError naming LockBusy)."""
+    return "LockBusy" in str(exc)
 
 
 def _doc(searcher: tantivy.Searcher, address) -> SlideDoc:
