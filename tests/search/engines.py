@@ -110,3 +110,10 @@ def index_exists(app) -> bool:
 
     with db.engine.connect() as conn:
         return conn.exec_driver_sql("SELECT to_regclass(%(t)s)", {"t": TABLE}).scalar() is not None
+
+
+def only(*names: str):
+    """Run a test on these engines only (those present in this run)."""
+    import pytest
+
+    return pytest.mark.parametrize("engine_name", [n for n in names if n in ENGINES], indirect=True)

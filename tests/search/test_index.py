@@ -10,6 +10,7 @@ import pytest
 
 from lecturehub.search.index import QueryError, TalkMeta, group_by_lecture
 from tests.search import make_deck
+from tests.search.engines import only
 
 SLIDES = [
     "全面推进乡村振兴战略",  # 1
@@ -260,3 +261,21 @@ def test_latin_words_match_whole_words_on_every_engine(index):
     assert slides(index.search("exce")) == []
     assert slides(index.search("9704")) == [6]
     assert slides(index.search("2023")) == [7]
+
+
+@only("postgres")
+def test_postgres_lists_more_matches_than_it_ranks_newest_first(new_index):
+    index = new_index(rank_cap=2)
+    index.add_deck(make_deck(1, ["防汛"], date=datetime.date(2024, 1, 8)))
+    index.add_deck(make_deck(2, ["防汛防汛防汛", "防汛"], date=datetime.date(2024, 9, 2)))
+    index.add_deck(make_deck(3, ["防汛，防汛"], date=datetime.date(2024, 5, 6)))
+    assert [(h.lecture_id, h.slide) for h in index.search("防汛").hits] == [
+        (2, 1),
+        (2, 2),
+        (3, 1),
+        (1, 1),
+    ]
+    assert [h.lecture_id for h in index.search("防汛", date_to=datetime.date(2024, 6, 1)).hits] == [
+        3,
+        1,
+    ]

@@ -9,7 +9,7 @@ import pytest
 
 from lecturehub.search.index import IndexBusyError, IndexUnavailableError, postgres_engine
 from tests.search import make_deck
-from tests.search.engines import corrupt, delete
+from tests.search.engines import corrupt, delete, only
 
 DECKS = [
     make_deck(1, ["全面推进乡村振兴", "防汛抗旱"]),
@@ -51,7 +51,7 @@ def test_rebuild_gives_the_same_results(new_index):
     assert index.check().decks == {1: 10, 2: 20}
 
 
-@pytest.mark.parametrize("engine_name", ["whoosh", "tantivy"], indirect=True)
+@only("whoosh", "tantivy")
 def test_a_rebuild_drops_the_old_generation(new_index, tmp_path):
     index = new_index()
     index.add_deck(DECKS[0])
@@ -100,7 +100,7 @@ def test_a_corrupt_index_is_reported_and_rebuild_fixes_it(new_index, tmp_path):
     assert (index.check().state, len(hits(index, "乡村振兴"))) == ("ok", 2)
 
 
-@pytest.mark.parametrize("engine_name", ["whoosh"], indirect=True)
+@only("whoosh")
 def test_a_truncated_whoosh_segment_is_reported_corrupt(new_index, tmp_path):
     index = new_index()
     index.rebuild(all_docs())
@@ -109,7 +109,7 @@ def test_a_truncated_whoosh_segment_is_reported_corrupt(new_index, tmp_path):
     assert new_index().check().state == "corrupt"
 
 
-@pytest.mark.parametrize("engine_name", ["whoosh", "tantivy"], indirect=True)
+@only("whoosh", "tantivy")
 @pytest.mark.parametrize("name", ["CURRENT", "meta"])
 def test_a_garbage_pointer_or_table_of_contents_is_reported_corrupt(new_index, tmp_path, name):
     index = new_index()
