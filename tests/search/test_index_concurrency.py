@@ -1,13 +1,17 @@
-"""Several processes and threads writing and searching one index at once, on every engine."""
+"""Several processes and threads writing and searching one index at once, and a writer process
+killed mid-write, on every engine."""
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import os
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from lecturehub.search.index import postgres_engine
 from tests.search import make_deck
 from tests.search.engines import open_test_index
 
@@ -62,3 +66,59 @@ def test_threads_search_one_instance_while_another_thread_writes(new_index):
     for thread in searchers:
         thread.join()
     assert (errors, index.search("低保").total) == ([], 13)
+
+
+def die_while_writing(engine: str, directory: str, url: str, ready: str) -> None:
+    """(Spawned process) start writing a deck, say so, and wait to be killed mid-write."""
+    index = open_test_index(engine, Path(directory), url or None)
+    slides = make_deck(77, ["半途而废的课件"] * 5)
+
+    def hang(*_):
+        Path(ready).touch()
+        time.sleep(120)
+
+    if engine == "postgres":  # rows inserted, the transaction never committed
+        bind = index.engine.bind
+        with bind.begin() as conn:
+            index.engine._write_transaction(conn, 77)
+            sql = f"INSERT INTO {postgres_engine.TABLE} ({postgres_engine.COLUMNS})"
+            conn.exec_driver_sql(
+                f"{sql} VALUES ({postgres_engine.VALUES})", [postgres_engine.row(s) for s in slides]
+            )
+            hang()
+    else:  # documents added to the engine's writer, never committed
+        module = "analyzers" if engine == "whoosh" else "tantivy_engine"
+        document = importlib.import_module(f"lecturehub.search.index.{module}").document
+
+        def apply(*args):
+            writer = args[-1]
+            for slide in slides:
+                if engine == "whoosh":
+                    writer.add_document(**document(slide))
+                else:
+                    writer.add_document(document(slide))
+            hang()
+
+        index.engine._write(apply)
+
+
+def test_a_writer_killed_mid_write_leaves_the_index_usable(new_index, tmp_path):
+    """The day after a crash: the lock a dead process held is free, its deck is not there, the
+    index reads and writes as before."""
+    index = new_index(writer_timeout=30)
+    index.add_deck(make_deck(1, ["防汛预案"]))
+    ready = tmp_path / "ready"
+    context = multiprocessing.get_context("spawn")
+    url = os.environ.get("DATABASE_URL", "")
+    args = (index.name, str(tmp_path / "index"), url, str(ready))
+    child = context.Process(target=die_while_writing, args=args)
+    child.start()
+    deadline = time.monotonic() + 60
+    while not ready.exists() and time.monotonic() < deadline and child.is_alive():
+        time.sleep(0.05)
+    assert ready.exists()
+    child.kill()
+    child.join()
+    index.add_deck(make_deck(2, ["防汛演练"]))
+    assert (index.indexed_decks(), index.search("半途而废").total) == ({1: 10, 2: 20}, 0)
+    assert (index.search("防汛").total, index.check().state) == (2, "ok")
