@@ -380,8 +380,12 @@ def deck_of_60(docs: list[SlideDoc], lecture_id: int) -> list[SlideDoc]:
 _WHOOSH_QUERIES = """
 import json, sys, time
 sys.path.insert(0, {checkout!r})
-from lecturehub.search.index import {opener}
-index = {call}
+try:  # since the engines
+    from lecturehub.search.index import open_index
+    index = open_index("whoosh", directory={path!r})
+except ImportError:  # before them, SlideIndex was whoosh's
+    from lecturehub.search.index import SlideIndex
+    index = SlideIndex({path!r})
 out = {{}}
 for label, queries in {groups!r}.items():
     for q in queries:
@@ -398,14 +402,9 @@ print(json.dumps(out))
 """
 
 
-def _whoosh_run(checkout: Path, index_dir: Path, repeats: int, opener: str) -> dict:
-    call = (
-        f"SlideIndex({str(index_dir)!r})"  # before the engines: SlideIndex was whoosh's
-        if opener == "SlideIndex"
-        else f"open_index('whoosh', directory={str(index_dir)!r})"
-    )
+def _whoosh_run(checkout: Path, index_dir: Path, repeats: int) -> dict:
     code = _WHOOSH_QUERIES.format(
-        checkout=str(checkout), opener=opener, call=call, groups=GROUPS, repeats=repeats
+        checkout=str(checkout), path=str(index_dir), groups=GROUPS, repeats=repeats
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=checkout
@@ -419,8 +418,8 @@ def whoosh_baseline(checkout: Path, index_dir: Path, repeats: int, rounds: int =
     the machine's other load only ever slows a round down). Prints both; returns the other's."""
     runs: dict[str, list[dict]] = {"baseline": [], "this": []}
     for _ in range(rounds):
-        runs["baseline"].append(_whoosh_run(checkout, index_dir, repeats, "SlideIndex"))
-        runs["this"].append(_whoosh_run(REPO, index_dir, repeats, "open_index"))
+        runs["baseline"].append(_whoosh_run(checkout, index_dir, repeats))
+        runs["this"].append(_whoosh_run(REPO, index_dir, repeats))
     best = {
         name: {label: [min(r[label][i] for r in rs) for i in (0, 1)] for label in GROUPS}
         for name, rs in runs.items()

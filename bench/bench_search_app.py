@@ -86,7 +86,9 @@ def main() -> None:
         with app.app_context():
             db.create_all()
             ensure_reference_data()
-            admin, _ = auth_services.create_user("bench", "基准", "benchpass123", ["admin"], None)
+            admin, _ = auth_services.create_user(
+                "bench", auth_services.UserDetails("基准", ["admin"]), "benchpass123"
+            )
             t = time.perf_counter()
             search_services.get_index()
             print(f"first use of the index (jieba load, check): {time.perf_counter() - t:.2f} s")

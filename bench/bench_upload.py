@@ -72,7 +72,9 @@ def setup_database(storage: Path) -> tuple[str, int]:
     with app.app_context():
         db.create_all()
         ensure_reference_data()
-        user, _ = auth_services.create_user("bench", "压测讲课人", "password123")
+        user, _ = auth_services.create_user(
+            "bench", auth_services.UserDetails("压测讲课人"), "password123"
+        )
         series = services.lecture_series()
         starts = dt.datetime.combine(dt.date.today() + dt.timedelta(days=9), dt.time(19))
         session = Session(

@@ -12,11 +12,11 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the app: configuration, extensions, blueprints, CLI — nothing else."""
     from flask import Flask
 
-    from lecturehub.config import REPO_DIR, ensure_secret_key, load_config
+    from lecturehub.config import ensure_secret_key, load_config, templates_dir
 
     app = Flask(
         __name__,
-        template_folder=str(REPO_DIR / "templates"),
+        template_folder=str(templates_dir()),
         static_folder="static",
     )
     settings = load_config(config)

@@ -27,6 +27,12 @@ NEEDS_DEMO_EXTRA = (
 )
 
 
+SECURE_COOKIES_HINT = (
+    "提示：生产模式下 Cookie 只经 HTTPS 发送。请在前面配置 HTTPS 反向代理；"
+    "内网没有 HTTPS 时，设置 LECTUREHUB_INSECURE_COOKIES=1 后重启，否则无法登录。"
+)
+
+
 def _fail(message: str) -> None:
     click.echo(message, err=True)
     sys.exit(2)
@@ -94,6 +100,8 @@ def serve_command(info: ScriptInfo, host: str, port: int, threads: int, no_worke
     except ConfigError as exc:
         _fail(str(exc))
     click.echo(f"LectureHub 正在运行： http://{host}:{port}/  （Ctrl+C 停止）")
+    if app.config.get("SESSION_COOKIE_SECURE"):
+        click.echo(SECURE_COOKIES_HINT, err=True)
     server = make_server(app, host=host, port=port, threads=threads)
     worker = None if no_worker else jobs.Worker(app)
     if worker is not None:

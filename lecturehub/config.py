@@ -17,13 +17,17 @@ from pathlib import Path
 
 from flask import Config
 
-REPO_DIR = Path(__file__).resolve().parent.parent
+from lecturehub.core import private
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_DIR = PACKAGE_DIR.parent  # the checkout, when running from one
 ENV_PREFIX = "LECTUREHUB"
 
 DEFAULTS: dict[str, object] = {
-    "ENV": "development",  # "production" refuses to start without SECRET_KEY
+    "ENV": "development",  # "production" refuses to start without SECRET_KEY; Secure cookies
+    "INSECURE_COOKIES": False,  # production over plain HTTP (an intranet without HTTPS)
     "SECRET_KEY": None,
-    "STORAGE_DIR": str(REPO_DIR / "storage"),
+    "STORAGE_DIR": "storage",  # relative to the working directory, never the package
     "SQLALCHEMY_DATABASE_URI": None,  # default: sqlite:///<storage>/lecturehub.sqlite
     "SITE_NAME": "我的业务我来讲",
     "ORG_NAME": "关庙乡",
@@ -34,6 +38,15 @@ DEFAULTS: dict[str, object] = {
     "TALK_LIMIT_SECONDS": 3600,
     "HAN_CHARS_PER_MIN": 180,
     "ENGLISH_WORDS_PER_MIN": 130,
+    # slide images and .ppt/.pps/.dps/.odp conversion (courseware/office.py)
+    "SOFFICE": "",  # LibreOffice's program; empty: soffice or libreoffice on PATH
+    "PDFTOPPM": "",  # poppler's pdftoppm; empty: pdftoppm on PATH
+    "CONVERT_TIMEOUT_SECONDS": 300,
+    "CONVERT_MEMORY_MB": 2048,
+    "CONVERT_ISOLATE_NETWORK": True,  # Linux: no network at all for LibreOffice (unshare)
+    "PREVIEW_THUMB_WIDTH": 480,
+    "PREVIEW_LARGE_WIDTH": 1280,
+    "PREVIEWS_SCAN_MINUTES": 10,  # how often the worker queues images found missing (0: never)
     # auth
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCK_MINUTES": 15,
@@ -51,6 +64,29 @@ DEFAULTS: dict[str, object] = {
     # search
     "SEARCH_ENGINE": "whoosh",  # whoosh | tantivy (the `tantivy` extra) | postgres (PostgreSQL)
     "SEARCH_WRITER_TIMEOUT": 10.0,
+    # notifications: e-mail over SMTP, the 企业微信 / 钉钉 group robots, reminders
+    "BASE_URL": "",  # e.g. http://10.12.0.5:8080 — the links in e-mails and robot messages
+    "MAIL_SERVER": "",  # empty: no e-mail (in-app messages only)
+    "MAIL_PORT": 0,  # 0: 25, or 465 with MAIL_USE_SSL, 587 with MAIL_USE_TLS
+    "MAIL_USE_TLS": False,  # STARTTLS (port 587)
+    "MAIL_USE_SSL": False,  # SMTP over SSL (port 465)
+    "MAIL_USERNAME": "",
+    "MAIL_PASSWORD": "",
+    "MAIL_SENDER": "",  # e.g. 关庙乡党政办 <dzb@example.gov.cn>; default: MAIL_USERNAME
+    "MAIL_TIMEOUT": 30,
+    "WECOM_WEBHOOK": "",  # 企业微信 group robot's webhook URL
+    "DINGTALK_WEBHOOK": "",  # 钉钉 custom robot's webhook URL
+    "DINGTALK_SECRET": "",  # its 加签 secret (SEC…): requests are signed with HMAC-SHA256
+    "NOTIFY_QUIET_START": "22:00",  # no e-mail or robot message until the end …
+    "NOTIFY_QUIET_END": "07:00",  # … except same-day changes
+    "NOTIFY_DAILY_AT": "08:00",  # admins' overdue digest, Monday's schedule, the monthly report
+    "COURSEWARE_REMIND_DAYS": [3, 1],  # days before the courseware deadline
+    "NOTIFY_CHASE_MINUTES": 10,  # no second 催办 of the same talk within this
+    "NOTIFY_MAX_TRIES": 5,
+    "NOTIFY_SEND_LEASE_SECONDS": 300,  # a message "sending" longer: its sender died
+    "NOTIFY_ROBOT_TIMEOUT": 10,
+    "NOTIFY_DUE_EVERY_SECONDS": 60,  # how often the worker computes what is due
+    "NOTIFY_BATCH": 200,  # messages per worker round
     # background work (core/jobs.py)
     "WORKER_INTERVAL_SECONDS": 5.0,
     "JOBS_MAX_TRIES": 5,
@@ -59,6 +95,13 @@ DEFAULTS: dict[str, object] = {
 }
 # Kept as the text of the variable even when it reads as JSON (a secret key of digits).
 TEXT_SETTINGS = {"SECRET_KEY"} | {key for key, value in DEFAULTS.items() if isinstance(value, str)}
+
+
+def templates_dir() -> Path:
+    """The Jinja templates: shipped inside the installed package (the build copies the
+    checkout's top-level ``templates/`` there), else the checkout's own (editable install)."""
+    shipped = PACKAGE_DIR / "templates"
+    return shipped if shipped.is_dir() else REPO_DIR / "templates"
 
 
 def load_config(overrides: dict | None = None) -> Config:
@@ -86,6 +129,7 @@ def finish_config(config: Config) -> Config:
     config.setdefault("FILES_DIR", str(storage / "files"))
     config.setdefault("INDEX_DIR", str(storage / "index"))
     config.setdefault("TANTIVY_INDEX_DIR", str(storage / "index-tantivy"))
+    config.setdefault("PREVIEWS_DIR", str(storage / "previews"))  # derived: no backup needed
     if not config.get("SQLALCHEMY_DATABASE_URI"):
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{storage / 'lecturehub.sqlite'}"
     url = str(config["SQLALCHEMY_DATABASE_URI"])
@@ -100,6 +144,10 @@ def finish_config(config: Config) -> Config:
     config.setdefault("REMEMBER_COOKIE_DURATION", days)  # read by Flask-Login
     config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
     config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
+    # Production cookies travel over HTTPS only, unless the site is an intranet without it.
+    secure = config.get("ENV") == "production" and not config.get("INSECURE_COOKIES")
+    config.setdefault("SESSION_COOKIE_SECURE", secure)
+    config.setdefault("REMEMBER_COOKIE_SECURE", secure)
     config.setdefault("JSON_AS_ASCII", False)
     check_search_engine(config)
     return config
@@ -132,8 +180,9 @@ def ensure_secret_key(config: dict) -> None:
         return
     key_file = Path(config["STORAGE_DIR"]) / "secret_key"
     if key_file.is_file():
+        private.tighten(key_file, private.FILE_MODE)
         config["SECRET_KEY"] = key_file.read_text().strip()
         return
-    key_file.parent.mkdir(parents=True, exist_ok=True)
+    private.make_dir(key_file.parent)
     config["SECRET_KEY"] = secrets.token_hex(32)
-    key_file.write_text(config["SECRET_KEY"])
+    private.write_text(key_file, config["SECRET_KEY"])

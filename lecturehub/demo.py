@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from lecturehub.attendance import demo as attendance_demo
 from lecturehub.auth import services as auth_services
 from lecturehub.courseware import demo as courseware_demo
+from lecturehub.notifications import demo as notifications_demo
 from lecturehub.ratings import demo as ratings_demo
 from lecturehub.schedule import demo as schedule_demo
 from lecturehub.schedule import services as schedule_services
 from lecturehub.search import demo as search_demo
 
 DEMO_PASSWORD = "demo1234"
+IN_POST_SINCE = dt.datetime(2026, 1, 1)
 LOGINS_HELP = (
     "演示账号（密码均为 demo1234）：\n"
     "  admin     孔锐（党政办，管理员）\n"
@@ -90,7 +93,11 @@ def load_people(progress: Callable[[str], None]) -> None:
     for login, name, department, title, roles in LEADING_GROUP + _cadres():
         if auth_services.user_by_login(login) is None:
             dept = auth_services.department_by_name(department)
-            auth_services.create_user(login, name, DEMO_PASSWORD, roles, dept, title)
+            user, _ = auth_services.create_user(
+                login, auth_services.UserDetails(name, roles, dept, title), DEMO_PASSWORD
+            )
+            # in post before the term began: expected at every session of the demo's past
+            auth_services.backdate_account(user, IN_POST_SINCE)
     progress(f"已创建 {len(LEADING_GROUP) + 26} 名演示用户。")
 
 
@@ -104,3 +111,4 @@ def load(progress: Callable[[str], None] = print) -> None:
     search_demo.load(progress)
     attendance_demo.load(progress)
     ratings_demo.load(progress)
+    notifications_demo.load(progress)

@@ -15,7 +15,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
-from lecturehub import auth, commands
+from lecturehub import auth, commands, notifications
 from lecturehub.attendance import api as attendance_api
 from lecturehub.attendance import audit_views as attendance_audit_views
 from lecturehub.attendance import manage_views as attendance_manage_views
@@ -23,12 +23,15 @@ from lecturehub.attendance import views as attendance_views
 from lecturehub.auth import api as auth_api
 from lecturehub.auth import cli as auth_cli
 from lecturehub.auth import views as auth_views
-from lecturehub.core import errors, templating
+from lecturehub.core import errors, private, templating
 from lecturehub.core.errors import MAX_INT
 from lecturehub.courseware import api as courseware_api
 from lecturehub.courseware import cli as courseware_cli
 from lecturehub.courseware import views as courseware_views
 from lecturehub.extensions import csrf
+from lecturehub.notifications import api as notifications_api
+from lecturehub.notifications import cli as notifications_cli
+from lecturehub.notifications import views as notifications_views
 from lecturehub.pages import views as pages_views
 from lecturehub.ratings import api as ratings_api
 from lecturehub.ratings import views as ratings_views
@@ -43,6 +46,23 @@ from lecturehub.search import cli as search_cli
 from lecturehub.search import views as search_views
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# Everything from our own origin, nothing inline: no <script> blocks, no on* attributes and no
+# style attributes in templates (scripts live in static/js/, styles in static/css/). Images may
+# also be data: URIs; nothing may frame us or be framed.
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'self'",
+    )
+)
 PAGE_BLUEPRINTS = (
     pages_views.bp,
     auth_views.bp,
@@ -55,6 +75,7 @@ PAGE_BLUEPRINTS = (
     attendance_audit_views.bp,
     ratings_views.bp,
     reports_views.bp,
+    notifications_views.bp,
 )
 API_BLUEPRINTS = (
     auth_api.bp,
@@ -64,12 +85,14 @@ API_BLUEPRINTS = (
     attendance_api.bp,
     ratings_api.bp,
     reports_api.bp,
+    notifications_api.bp,
 )
 COMMANDS = (
     *auth_cli.COMMANDS,
     *schedule_cli.COMMANDS,
     *courseware_cli.COMMANDS,
     *search_cli.COMMANDS,
+    *notifications_cli.COMMANDS,
     *commands.COMMANDS,
 )
 
@@ -86,6 +109,19 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+@event.listens_for(Engine, "do_connect")
+def _private_sqlite_file(dialect, connection_record, cargs, cparams):
+    """Create an SQLite database file 0600 before the driver creates it world-readable (SQLite
+    gives its -wal and -shm files the database file's mode); tighten one made earlier."""
+    if dialect.name != "sqlite" or not cargs:
+        return
+    database = str(cargs[0])
+    if database and database != ":memory:" and not database.startswith("file:"):
+        private.create_file(database)
+        for suffix in ("-wal", "-shm"):
+            private.tighten(f"{database}{suffix}", private.FILE_MODE)
 
 
 class BoundedInt(IntegerConverter):
@@ -107,7 +143,9 @@ def init_extensions(app: Flask, ext) -> None:
             g.pop(key, None)
 
     for key in ("STORAGE_DIR", "FILES_DIR", "INDEX_DIR"):
-        Path(app.config[key]).mkdir(parents=True, exist_ok=True)
+        private.make_dir(app.config[key])
+        if key != "STORAGE_DIR":  # ours; the storage folder itself may have been given to us
+            private.tighten(app.config[key], private.DIR_MODE)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": 30}})
     ext.db.init_app(app)
@@ -138,11 +176,13 @@ def register_commands(app: Flask) -> None:
 
 def register_app_hooks(app: Flask) -> None:
     auth.init_app(app)
+    notifications.init_app(app)
     errors.register_error_handlers(app)
     templating.register(app)
 
     @app.after_request
     def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -32,5 +32,6 @@ def user_count() -> int:
 
 def create_admin(login: str, password: str | None, name: str = "管理员") -> User:
     department = auth_services.department_by_name("党政办")
-    user, _ = auth_services.create_user(login, name, password, ["admin"], department)
+    details = auth_services.UserDetails(name, ["admin"], department)
+    user, _ = auth_services.create_user(login, details, password)
     return user

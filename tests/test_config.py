@@ -84,3 +84,13 @@ def test_remember_cookie_defaults_to_thirty_days(environ):
     config = load_config()
     assert config["REMEMBER_COOKIE_DURATION"] == dt.timedelta(days=30)
     assert (config["REMEMBER_COOKIE_HTTPONLY"], config["REMEMBER_COOKIE_SAMESITE"]) == (True, "Lax")
+
+
+def test_default_storage_is_storage_of_the_working_directory(environ, tmp_path):
+    environ.delenv("LECTUREHUB_STORAGE_DIR")
+    environ.chdir(tmp_path)
+    config = load_config()
+    assert (config["STORAGE_DIR"], config["SQLALCHEMY_DATABASE_URI"]) == (
+        str(tmp_path.resolve() / "storage"),
+        f"sqlite:///{tmp_path.resolve() / 'storage' / 'lecturehub.sqlite'}",
+    )

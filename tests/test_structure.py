@@ -14,8 +14,9 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "lecturehub"
 
 # STYLE's layers, lowest first: core ← auth ← schedule ← courseware, attendance ← ratings
-# ← search, reports; ``pages`` composes pages above every feature. Ratings sits above
-# attendance: only people who signed in may rate.
+# ← search, reports ← notifications; ``pages`` composes pages above every feature. Ratings
+# sits above attendance: only people who signed in may rate. Notifications sits on top: what
+# is due is read from the schedule, courseware, attendance, ratings and the reports' months.
 RANK = {
     "core": 0,
     "auth": 1,
@@ -25,13 +26,19 @@ RANK = {
     "ratings": 4,
     "search": 5,
     "reports": 5,
-    "pages": 6,
+    "notifications": 6,
+    "pages": 7,
 }
 # The web layer of a feature may call any feature's services (STYLE); the rest of a feature
 # (models, services and the modules beside them) may only use lower features.
 WEB_LAYER = {"views", "admin_views", "manage_views", "audit_views", "api", "cli", "forms"}
 WEB_LAYER |= {"panels", "upload"}
-PURE = ("lecturehub.courseware.analysis", "lecturehub.search.index")
+PURE = (
+    "lecturehub.courseware.analysis",
+    "lecturehub.courseware.formats",
+    "lecturehub.courseware.office",
+    "lecturehub.search.index",
+)
 
 
 def module_name(path: Path) -> str:

@@ -1,4 +1,5 @@
-"""JSON API of attendance: QR check-in, session records, a person's records, leave."""
+"""JSON API of attendance: QR check-in, session records and their recording (补录, bulk marks),
+a person's records, the year's 督查 record, leave."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user
 
 from lecturehub.attendance import leave as leave_service
-from lecturehub.attendance import records, services, signin
+from lecturehub.attendance import records, rollcall, services, signin
+from lecturehub.attendance.models import RECORD_STATUSES
 from lecturehub.attendance.presenters import record_dict, screen_state, sheet_dict
 from lecturehub.auth import services as auth_services
+from lecturehub.core import periods
 from lecturehub.core.errors import Forbidden, ServiceError, in_int_range
 from lecturehub.core.security import api_view, has_role, json_body
 from lecturehub.core.timeutil import iso, now, parse_date, today
@@ -18,8 +21,33 @@ bp = Blueprint("attendance_api", __name__, url_prefix="/api/v1")
 
 CHECKIN_BODY = {
     "type": "object",
-    "required": ["token"],
-    "properties": {"token": {"type": "string"}},
+    "properties": {
+        "token": {"type": "string", "description": "现场二维码中的令牌"},
+        "grant": {"type": "string", "description": "未登录时扫码得到的签到凭据（10 分钟内有效）"},
+    },
+}
+MARKS_BODY = {
+    "type": "object",
+    "required": ["reason"],
+    "properties": {
+        "marks": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["user", "status"],
+                "properties": {
+                    "user": {"type": "integer"},
+                    "status": {"type": "string", "enum": list(RECORD_STATUSES)},
+                },
+            },
+        },
+        "rest": {
+            "type": "string",
+            "enum": list(RECORD_STATUSES),
+            "description": "其余尚未记录的应到人员一律记为此状态（如“其余全部缺席”）",
+        },
+        "reason": {"type": "string", "description": "补录或修改的原因（签到时段结束后必填）"},
+    },
 }
 LEAVE_BODY = {
     "type": "object",
@@ -50,7 +78,10 @@ DECISION_BODY = {
 def checkin(session_id: int):
     data = json_body()
     session = schedule_services.get_session(session_id)
-    record, already = signin.check_in(session, current_user, str(data.get("token") or ""))
+    if data.get("grant") and not data.get("token"):
+        record, already = signin.check_in_with_grant(session, current_user, str(data["grant"]))
+    else:
+        record, already = signin.check_in(session, current_user, str(data.get("token") or ""))
     body = record_dict(record)
     if already:
         return jsonify({**body, "already": True, "message": "已签到"}), 200
@@ -63,6 +94,55 @@ def session_attendance(session_id: int):
     session = schedule_services.get_session(session_id)
     services.require_view(current_user, session)
     return jsonify(sheet_dict(records.session_sheet(session)))
+
+
+def _marks(data: dict) -> rollcall.Marks:
+    marks = data.get("marks", [])
+    if not isinstance(marks, list) or not all(isinstance(m, dict) for m in marks):
+        raise ServiceError("marks 必须是 {user, status} 的列表。", "bad_request", 400)
+    parsed: dict[int, str] = {}
+    for mark in marks:
+        user_id = _int(mark.get("user"), "user")
+        if user_id in parsed:
+            raise ServiceError("同一人员在 marks 中出现了两次。", "duplicate_user")
+        parsed[user_id] = str(mark.get("status") or "")
+    rest = data.get("rest")
+    if rest is not None and not isinstance(rest, str):
+        raise ServiceError("rest 必须是状态字符串。", "bad_request", 400)
+    reason = data.get("reason") or ""
+    if not isinstance(reason, str):
+        raise ServiceError("reason 必须是字符串。", "bad_request", 400)
+    return rollcall.Marks(parsed, rest or None, reason)
+
+
+@bp.put("/sessions/<int:session_id>/attendance")
+@api_view(
+    "admin",
+    "leader",
+    summary="记录某场次的考勤（点名、补录、批量标记或更正；管理员或该系列的牵头领导）",
+    body=MARKS_BODY,
+    responses={200: "已记录，返回该场次的出勤情况", 422: "数据无效、缺少原因或不在可记录的时段"},
+)
+def record_attendance(session_id: int):
+    data = json_body()
+    session = schedule_services.get_session(session_id)
+    services.require_manage(current_user, session)
+    rollcall.record_marks(session, _marks(data), current_user)
+    return jsonify(sheet_dict(records.session_sheet(session)))
+
+
+@bp.get("/attendance/record")
+@api_view(
+    "admin",
+    "inspector",
+    summary="年度督查记录：每人应到、出勤（含迟到）、迟到、请假、免训、缺席和评先评优资格（只计已记录的场次）",
+    params={"year": "年份 YYYY（默认今年）"},
+    responses={400: "年份格式错误（bad_year）"},
+)
+def year_record():
+    year = periods.parse_year(request.args.get("year"), today())
+    rows = records.year_record(year)
+    return jsonify({"year": year, "people": [row.as_dict() for row in rows]})
 
 
 @bp.get("/sessions/<int:session_id>/signin-screen")
@@ -112,6 +192,8 @@ def _history_item(session, cell) -> dict:
         "session_id": session.id,
         "series": session.series.name,
         "starts_at": iso(session.starts_at),
+        "attendance_state": cell.state,
+        "counted": cell.counted,
         "status": cell.status,
         "late_minutes": cell.late_minutes,
         "checked_in_at": iso(cell.record.checked_in_at) if cell.record else None,
@@ -144,16 +226,15 @@ def _int(value, name: str) -> int:
 def create_leave():
     data = json_body()
     person, series, session = _leave_args(data)
-    leave = leave_service.request_leave(
-        person,
+    ask = leave_service.LeaveAsk(
         series,
         str(data.get("type") or ""),
         str(data.get("reason") or ""),
         session=session,
         date_from=parse_date(data.get("from")),
         date_to=parse_date(data.get("to")),
-        by=current_user,
     )
+    leave = leave_service.request_leave(person, ask, by=current_user)
     return jsonify(leave_service.leave_dict(leave)), 201
 
 

@@ -1,5 +1,5 @@
-"""督查 pages (admin, inspector): the period record and its exports, exemptions, exclusions
-(blueprint ``attendance_audit``)."""
+"""督查 pages (admin, inspector): the period record and its exports, exemptions (their medical
+notes and scans for 督查办 only), exclusions (blueprint ``attendance_audit``)."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ bp = Blueprint("attendance_audit", __name__)
 def _report_args():
     period = periods.parse(request.args.get("period"), today())
     department = auth_services.get_department(request.args.get("department", type=int))
-    users = services.active_users()
+    users = services.people()  # who was expected then, active now or not
     if department is not None:
         users = [u for u in users if u.department_id == department.id]
     unit = department.name if department else current_app.config["ORG_NAME"]
@@ -86,6 +86,7 @@ def exemption_list():
         items=exemptions.list_exemptions(),
         empty=EmptyForm(),
         today=today(),
+        sees_medical=exemptions.sees_medical,
     )
 
 
@@ -105,17 +106,17 @@ def new_exemption():
     if form.validate_on_submit():
         upload = form.scan.data
         has_file = upload is not None and getattr(upload, "filename", "")
+        filing = exemptions.ExemptionFiling(
+            auth_services.get_user(form.user.data),
+            schedule_services.get_series(form.series.data),
+            form.date_from.data,
+            form.date_to.data,
+            form.note.data,
+            scan=upload.stream if has_file else None,
+            scan_name=upload.filename if has_file else "",
+        )
         try:
-            exemptions.file_exemption(
-                auth_services.get_user(form.user.data),
-                schedule_services.get_series(form.series.data),
-                form.date_from.data,
-                form.date_to.data,
-                form.note.data,
-                current_user,
-                scan=upload.stream if has_file else None,
-                scan_name=upload.filename if has_file else "",
-            )
+            exemptions.file_exemption(filing, current_user)
             flash("已备案免训。", "success")
             return redirect(url_for("attendance_audit.exemption_list"))
         except ServiceError as exc:
@@ -136,7 +137,7 @@ def end_exemption(exemption_id: int):
 
 
 @bp.route("/attendance/exemptions/<int:exemption_id>/scan")
-@role_required("admin", "inspector")
+@role_required()  # 督查办, and the person the exemption is about (checked by the service)
 def exemption_scan(exemption_id: int):
     path, mimetype, name = exemptions.scan_file(
         exemptions.get_exemption(exemption_id), current_user

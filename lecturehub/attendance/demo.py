@@ -1,6 +1,8 @@
 """Demo attendance for the sessions already held: sign-ins and roll calls (most present, some
 late, a few absent), leave (approved / refused / pending, one late), one medical exemption, one
-correction, and two cadres who reach the "多次缺席" flag. Deterministic (a seeded Random)."""
+correction, two cadres who reach the "多次缺席" flag, the latest morning training left without a
+roll call (``unrecorded``: 待补录), and a drill added after the fact (补录) and recorded by the
+admin. Deterministic (a seeded Random)."""
 
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ TERM_START = dt.date(2026, 9, 1)
 FLAGGED = ("member05", "member12")  # three unexcused absences each
 EXEMPT_LOGIN = "member08"
 REASONS = {"公假": "到县里参加业务培训", "事假": "家中老人住院陪护", "病假": "感冒发烧，已就医"}
+DRILL = dt.datetime(2026, 10, 17, 8, 30)  # a Saturday: 防汛应急演练, entered afterwards (补录)
 
 
 def _user(login: str):
@@ -39,9 +42,8 @@ def _past_sessions(today: dt.date) -> list[Session]:
 
 def _leave(rng, user, session, at, decision, by_leader=True):
     kind = rng.choice(list(REASONS))
-    request = leave_service.request_leave(
-        user, session.series, kind, REASONS[kind], session=session, now=at
-    )
+    ask = leave_service.LeaveAsk(session.series, kind, REASONS[kind], session=session)
+    request = leave_service.request_leave(user, ask, now=at)
     leader = session.series.leader
     if decision is not None and leader is not None and by_leader:
         comment = "同意，注意补学" if decision else "当晚有重要安排，请克服困难参加"
@@ -72,14 +74,14 @@ def _exemption(today: dt.date) -> None:
     training = services.training_series()
     if inspector is None or user is None or not training:
         return
-    exemptions.file_exemption(
+    filing = exemptions.ExemptionFiling(
         user,
         training[0],
         dt.date(2026, 10, 8),
         dt.date(2026, 12, 31),
         "腰椎间盘突出（县医院诊断），暂停晨练三个月",
-        inspector,
     )
+    exemptions.file_exemption(filing, inspector)
 
 
 def _outcome(rng, user, absences: Counter, flagged_sessions: set[tuple[str, int]], session) -> str:
@@ -146,13 +148,50 @@ def load(progress: Callable[[str], None] = print) -> None:
     _exemption(today)
     leaves = _leaves(rng, sessions, people, today)
     plans = _plans(rng, sessions, people)
+    forgotten = _forgotten(sessions)
     for session in sessions:
-        _hold(rng, session, plans[session.id])
+        if session is not forgotten:
+            _hold(rng, session, plans[session.id])
     _correction(sessions)
+    drill = _drill(rng, people)
     count = db.session.scalar(select(func.count(AttendanceRecord.id)))
     progress(
         f"已生成 {len(sessions)} 场的考勤：{count} 条签到/点名记录，{leaves} 条请假，1 条免训备案。"
     )
+    if forgotten is not None:
+        progress(f"{forgotten.date.isoformat()} 的晨练没有点名（待补录，演示“补录”）。")
+    if drill is not None:
+        progress(f"已补录 {drill.date.isoformat()} 的{drill.title}及其考勤。")
+
+
+def _forgotten(sessions: list[Session]) -> Session | None:
+    """The latest morning training: nobody ran the roll call (unrecorded, 待补录)."""
+    training = [s for s in sessions if s.series.kind == KIND_TRAINING]
+    return training[-1] if training else None
+
+
+def _drill(rng, people) -> Session | None:
+    """A drill held on a Saturday, entered afterwards by the admin (补录) with its attendance:
+    most present, two absent, one reason."""
+    admin, training = _user("admin"), services.training_series()
+    if admin is None or not training or timeutil.now() <= DRILL:
+        return None
+    spec = schedule_services.ExtraSession(
+        training[0],
+        DRILL.date(),
+        DRILL.time(),
+        "防汛应急演练",
+        venue="乡政府大院",
+        duration_minutes=120,
+        backfill=True,
+    )
+    drill = schedule_services.add_extra_session(spec, by=admin)
+    absent = rng.sample(people, 2)
+    step = rollcall.Marks(
+        {u.id: "absent" for u in absent}, rest="present", reason="按演练现场签到表补录"
+    )
+    rollcall.record_marks(drill, step, admin, now=timeutil.now())
+    return drill
 
 
 def _correction(sessions: list[Session]) -> None:
@@ -164,14 +203,9 @@ def _correction(sessions: list[Session]) -> None:
                 AttendanceRecord.session_id == session.id, AttendanceRecord.status == "present"
             )
         )
-        if leader is not None and record is not None:
+        if leader is not None and record is not None and record.user_id != leader.id:
+            fix = rollcall.Correction("late", 12, "核对现场签到表：手机没电，实际迟到约 12 分钟")
             rollcall.correct(
-                session,
-                record.user,
-                "late",
-                12,
-                "核对现场签到表：手机没电，实际迟到约 12 分钟",
-                leader,
-                now=session.starts_at + dt.timedelta(days=1),
+                session, record.user, fix, leader, now=session.starts_at + dt.timedelta(days=1)
             )
             return

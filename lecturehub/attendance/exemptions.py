@@ -1,12 +1,15 @@
 """Medical exemptions from training (备案, filed by 督查办) and per-series exclusions (admin).
 
 An exemption may carry a scan (PDF/JPG/PNG, recognised by its magic bytes, never its name),
-stored by content key in the file store; only inspectors and admins may download it.
+stored by content key in the file store. Its note and its scan are medical: only 督查办 (the
+inspector role) and the person themself see them (:func:`sees_medical`); leaders, admins and
+every export show "免训" alone.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import BinaryIO
 
 from sqlalchemy import select
@@ -56,40 +59,48 @@ def _spool_scan(scan: BinaryIO):
     return tmp, key, size, kind
 
 
-def file_exemption(
-    user: User,
-    series: Series,
-    date_from: dt.date,
-    date_to: dt.date,
-    note: str,
-    by: User,
-    scan: BinaryIO | None = None,
-    scan_name: str = "",
-    now: dt.datetime | None = None,
-) -> Exemption:
+def sees_medical(viewer: User, exemption_user_id: int) -> bool:
+    """Who may read an exemption's note and scan: 督查办, and the person it is about."""
+    return has_role(viewer, "inspector") or getattr(viewer, "id", None) == exemption_user_id
+
+
+@dataclass(frozen=True)
+class ExemptionFiling:
+    """A medical exemption as 督查办 files it: who, from which training, when, why, a scan."""
+
+    user: User
+    series: Series
+    date_from: dt.date | None
+    date_to: dt.date | None
+    note: str
+    scan: BinaryIO | None = None
+    scan_name: str = ""
+
+
+def file_exemption(filing: ExemptionFiling, by: User, now: dt.datetime | None = None) -> Exemption:
     """督查办 files a medical exemption for a person from a training series for a period."""
     if not has_role(by, "inspector"):
         raise Forbidden("只有督查办可以备案免训。", "not_inspector")
-    if series.kind != KIND_TRAINING:
+    if filing.series.kind != KIND_TRAINING:
         raise ServiceError("只能备案免除体能训练（每周两操），讲学不能免除。", "not_training")
-    _check_dates(date_from, date_to)
-    note = (note or "").strip()
+    _check_dates(filing.date_from, filing.date_to)
+    note = (filing.note or "").strip()
     if not note:
         raise ServiceError("请填写备案说明。", "note_required")
     exemption = Exemption(
-        user=user,
-        series=series,
-        date_from=date_from,
-        date_to=date_to,
+        user=filing.user,
+        series=filing.series,
+        date_from=filing.date_from,
+        date_to=filing.date_to,
         note=note[:2000],
         created_by_id=by.id,
         created_at=now or local_now(),
     )
-    if scan is not None:
-        tmp, key, size, kind = _spool_scan(scan)
+    if filing.scan is not None:
+        tmp, key, size, kind = _spool_scan(filing.scan)
         get_store().commit_spooled(tmp, key)
         exemption.scan_key, exemption.scan_size, exemption.scan_type = key, size, kind
-        exemption.scan_name = (scan_name or f"备案附件.{kind}").strip()[:200]
+        exemption.scan_name = (filing.scan_name or f"备案附件.{kind}").strip()[:200]
     db.session.add(exemption)
     db.session.commit()
     return exemption
@@ -127,9 +138,9 @@ def active_exemptions(user: User, on: dt.date) -> list[Exemption]:
 
 
 def scan_file(exemption: Exemption, by: User):
-    """(path, mimetype, download name) of the scan; inspectors and admins only."""
-    if not has_role(by, "inspector", "admin"):
-        raise Forbidden("只有督查办和管理员可以查看备案附件。", "forbidden")
+    """(path, mimetype, download name) of the scan: 督查办 and the person themself only."""
+    if not sees_medical(by, exemption.user_id):
+        raise Forbidden("备案附件仅督查办和本人可以查看。", "forbidden")
     if not exemption.scan_key:
         raise NotFound("该备案没有附件。", "no_scan")
     path = get_store().path(exemption.scan_key)

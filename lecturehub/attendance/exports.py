@@ -10,6 +10,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from lecturehub.attendance.records import Counts, PeriodReport, SessionSheet
+from lecturehub.attendance.services import UNRECORDED, VOID
 from lecturehub.core.periods import Period
 from lecturehub.core.spreadsheet import csv_bytes, workbook_bytes
 from lecturehub.core.timeutil import format_datetime_zh
@@ -140,8 +141,8 @@ SHEET_HEADERS = ["序号", "姓名", "部门", "状态", "签到时间", "迟到
 
 
 def _note(cell) -> str:
-    if cell.exemption is not None:
-        return f"免训备案：{cell.exemption.note}"
+    if cell.exemption is not None:  # medical: the note stays with 督查办 (never exported)
+        return "免训备案"
     if cell.leave is not None:
         return f"{cell.leave.leave_type}：{cell.leave.reason}"
     if cell.record is not None and cell.record.corrections:
@@ -174,6 +175,10 @@ def sheet_title(sheet: SessionSheet) -> str:
 
 
 def sheet_summary(sheet: SessionSheet) -> str:
+    if sheet.state == UNRECORDED:
+        return f"尚未记录考勤（待补录），名单 {sheet.listed} 人；补录之前不计缺席"
+    if sheet.state == VOID:
+        return "本场已作废或取消，不计入任何人的考勤（记录保留备查）"
     c = sheet.counts
     return (
         f"应到 {c.expected} 人，实到 {c.attended} 人（其中迟到 {c.late} 人），"

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from lecturehub.attendance.models import LEAVE_TYPES, RECORD_STATUSES, STATUS_LABELS
+from lecturehub.core.forms import Form
 
 
-class LeaveForm(FlaskForm):
+class LeaveForm(Form):
     user = SelectField("请假人", coerce=int, validators=[Optional()])  # admins only
     series = SelectField("系列", coerce=int)
     session = SelectField("场次", coerce=int, validators=[Optional()])
@@ -20,12 +28,12 @@ class LeaveForm(FlaskForm):
     reason = TextAreaField("事由", validators=[DataRequired("请填写请假事由。"), Length(max=1000)])
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     comment = StringField("意见", validators=[Length(max=1000)])
     decision = StringField(validators=[DataRequired()])  # "approve" | "refuse" from the buttons
 
 
-class CorrectionForm(FlaskForm):
+class CorrectionForm(Form):
     status = SelectField(
         "更正为", choices=[SelectChoice(s, STATUS_LABELS[s]) for s in RECORD_STATUSES]
     )
@@ -35,7 +43,28 @@ class CorrectionForm(FlaskForm):
     reason = TextAreaField("更正原因", validators=[Length(max=1000)])
 
 
-class ExemptionForm(FlaskForm):
+class MarksForm(Form):
+    """补录 and bulk marks: the ticked people get one status, the rest what is chosen."""
+
+    users = SelectMultipleField("人员", coerce=int, validators=[Optional()])
+    status = SelectField(
+        "所选人员记为",
+        choices=[SelectChoice(s, STATUS_LABELS[s]) for s in RECORD_STATUSES],
+        default="present",
+    )
+    rest = SelectField(
+        "其余未记录的应到人员",
+        choices=[
+            SelectChoice("", "不处理"),
+            SelectChoice("present", "其余全部到场"),
+            SelectChoice("absent", "其余全部缺席"),
+        ],
+        default="",
+    )
+    reason = StringField("原因（签到结束后补录或修改时必填）", validators=[Length(max=1000)])
+
+
+class ExemptionForm(Form):
     user = SelectField("人员", coerce=int)
     series = SelectField("免除的训练", coerce=int)
     date_from = DateField("开始日期", validators=[DataRequired("请填写开始日期。")])
@@ -44,7 +73,7 @@ class ExemptionForm(FlaskForm):
     scan = FileField("病历扫描件（PDF/JPG/PNG，可选）")
 
 
-class ExclusionForm(FlaskForm):
+class ExclusionForm(Form):
     user = SelectField("人员", coerce=int)
     series = SelectField("系列", coerce=int)
     date_from = DateField("开始日期", validators=[DataRequired("请填写开始日期。")])

@@ -2,11 +2,16 @@
 
 A later request is still accepted but marked late (逾期) so the leader sees it. Only the lead
 leader of that series decides (an admin may record leave on someone's behalf, not decide it).
+
+Leave against duties: when the person asking is the speaker of a talk in the sessions asked
+off, the lead leader is warned before deciding (讲课人请假，讲学需调整), and once it is approved
+the talk shows 需调整 on the admin's dashboard until its speaker or its date changes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
@@ -20,16 +25,18 @@ from lecturehub.attendance.models import (
 )
 from lecturehub.attendance.services import leads, user_dict
 from lecturehub.auth.models import User
+from lecturehub.core import signals
 from lecturehub.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from lecturehub.core.security import has_role
 from lecturehub.core.timeutil import iso
 from lecturehub.core.timeutil import now as local_now
 from lecturehub.extensions import db
-from lecturehub.schedule.models import Series, Session
+from lecturehub.schedule.models import Lecture, Series, Session
 from lecturehub.schedule.services import list_sessions
 
 MAX_DAYS = 366
 OPEN_STATUSES = (LEAVE_PENDING, LEAVE_APPROVED)
+DUTY_WARNING = "讲课人请假，讲学需调整"
 
 
 def get_leave(leave_id: int) -> LeaveRequest:
@@ -51,9 +58,20 @@ def deadline_for(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min)
 
 
-def _dates_for(
-    series: Series, session: Session | None, date_from, date_to, now: dt.datetime
-) -> tuple[dt.date, dt.date]:
+@dataclass(frozen=True)
+class LeaveAsk:
+    """What someone asks: leave from one session, or from a date range of a series."""
+
+    series: Series
+    leave_type: str
+    reason: str
+    session: Session | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+def _dates_for(ask: LeaveAsk, now: dt.datetime) -> tuple[dt.date, dt.date]:
+    series, session, date_from, date_to = ask.series, ask.session, ask.date_from, ask.date_to
     if session is not None:
         if session.series_id != series.id:
             raise ServiceError("所选场次不属于该系列。", "wrong_series")
@@ -97,26 +115,18 @@ def _is_late(leave: LeaveRequest, now: dt.datetime) -> bool:
 
 
 def request_leave(
-    user: User,
-    series: Series,
-    leave_type: str,
-    reason: str,
-    *,
-    session: Session | None = None,
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
-    by: User | None = None,
-    now: dt.datetime | None = None,
+    user: User, ask: LeaveAsk, by: User | None = None, now: dt.datetime | None = None
 ) -> LeaveRequest:
     """Ask for leave from one session or a date range of a series (validated before writing)."""
     now, by = now or local_now(), by or user
+    series, session = ask.series, ask.session
     _check_who(user, by)
-    if leave_type not in LEAVE_TYPES:
+    if ask.leave_type not in LEAVE_TYPES:
         raise ServiceError(f"请假类型只能是 {'、'.join(LEAVE_TYPES)}。", "bad_leave_type")
-    reason = (reason or "").strip()
+    reason = (ask.reason or "").strip()
     if not reason:
         raise ServiceError("请填写请假事由。", "reason_required")
-    first, last = _dates_for(series, session, date_from, date_to, now)
+    first, last = _dates_for(ask, now)
     _check_overlap(user, series, first, last)
     leave = LeaveRequest(
         user_id=user.id,
@@ -127,7 +137,7 @@ def request_leave(
         session=session,
         date_from=first,
         date_to=last,
-        leave_type=leave_type,
+        leave_type=ask.leave_type,
         reason=reason[:1000],
         created_at=now,
         created_by_id=by.id,
@@ -135,6 +145,7 @@ def request_leave(
     leave.late = _is_late(leave, now)
     db.session.add(leave)
     db.session.commit()
+    signals.leave_requested.send(leave, duty=duties(leave, now))
     return leave
 
 
@@ -146,10 +157,12 @@ def decide(
     _check_decider(leave, by)
     if leave.status != LEAVE_PENDING:
         raise Conflict(f"该请假申请已处理（{leave.status_label}）。", "already_decided")
+    now = now or local_now()
     leave.status = LEAVE_APPROVED if approve else LEAVE_REFUSED
-    leave.decided_by_id, leave.decided_at = by.id, now or local_now()
+    leave.decided_by_id, leave.decided_at = by.id, now
     leave.decision_comment = (comment or "").strip()[:1000]
     db.session.commit()
+    signals.leave_decided.send(leave, approved=approve, duty=duties(leave, now))
     return leave
 
 
@@ -178,6 +191,60 @@ def withdraw(leave: LeaveRequest, by: User, now: dt.datetime | None = None) -> L
     leave.status, leave.withdrawn_at = LEAVE_WITHDRAWN, now
     db.session.commit()
     return leave
+
+
+# --- leave against duties (讲课人请假) ----------------------------------------------------------
+
+
+def _talk_covered(leave: LeaveRequest, session: Session) -> bool:
+    """The leave covers the talk's session where it now is: a session's leave names its date
+    too, so moving the talk to another day leaves the leave behind."""
+    return leave.covers(session) and leave.date_from <= session.date <= leave.date_to
+
+
+def duties(leave: LeaveRequest, now: dt.datetime | None = None) -> list[Lecture]:
+    """The talks not yet given that the person asking is the speaker of, in the sessions the
+    leave covers (the lead leader is warned: 讲课人请假，讲学需调整)."""
+    now = now or local_now()
+    return [
+        session.lecture
+        for session in covered_sessions(leave)
+        if session.lecture is not None
+        and session.lecture.speaker_id == leave.user_id
+        and session.ends_at > now
+        and _talk_covered(leave, session)
+    ]
+
+
+def talks_needing_change(sessions: list[Session]) -> dict[int, LeaveRequest]:
+    """session id → the approved leave of its talk's speaker (需调整), until the speaker or the
+    date of the talk changes."""
+    talks = {
+        s.id: s.lecture
+        for s in sessions
+        if s.lecture is not None and s.lecture.speaker_id is not None and not s.cancelled
+    }
+    if not talks:
+        return {}
+    speakers = {lecture.speaker_id for lecture in talks.values()}
+    dates = [s.date for s in sessions if s.id in talks]
+    query = select(LeaveRequest).where(
+        LeaveRequest.status == LEAVE_APPROVED,
+        LeaveRequest.user_id.in_(speakers),
+        LeaveRequest.date_from <= max(dates),
+        LeaveRequest.date_to >= min(dates),
+    )
+    leaves = list(db.session.scalars(query))
+    found = {}
+    for session in sessions:
+        lecture = talks.get(session.id)
+        if lecture is None:
+            continue
+        for leave in leaves:
+            if leave.user_id == lecture.speaker_id and _talk_covered(leave, session):
+                found[session.id] = leave
+                break
+    return found
 
 
 def pending_for(leader: User) -> list[LeaveRequest]:
@@ -221,6 +288,7 @@ def all_leaves(date_from: dt.date, date_to: dt.date) -> list[LeaveRequest]:
 
 
 def leave_dict(leave: LeaveRequest) -> dict:
+    duty = duties(leave)
     return {
         "id": leave.id,
         "user": user_dict(leave.user),
@@ -235,4 +303,6 @@ def leave_dict(leave: LeaveRequest) -> dict:
         "created_at": iso(leave.created_at),
         "decided_at": iso(leave.decided_at),
         "comment": leave.decision_comment,
+        "duty_lectures": [lecture.id for lecture in duty],
+        "warning": DUTY_WARNING if duty else None,
     }

@@ -1,7 +1,9 @@
-"""Attendance: sign-in records, their corrections, leave, medical exemptions, exclusions.
+"""Attendance: sign-in records, their corrections, leave, medical exemptions, exclusions, and
+the server-side grants that keep a scanned QR code valid while its scanner logs in.
 
 Absence is never stored: it is computed from who is expected at a session and what is
-recorded (see ``records.py``), so a correction or a late approval updates every report.
+recorded (see ``records.py``), so a correction or a late approval updates every report. Only a
+session with at least one record (``recorded``) produces absences.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from lecturehub.schedule.models import Series, Session
 
 PRESENT, LATE, ABSENT = "present", "late", "absent"
 EXCUSED, EXEMPT, PENDING = "excused", "exempt", "pending"
+UNRECORDED = "unrecorded"  # the session's window closed and nobody recorded it (待补录)
 STATUS_LABELS = {
     PRESENT: "出勤",
     LATE: "迟到",
@@ -25,8 +28,9 @@ STATUS_LABELS = {
     EXCUSED: "请假",
     EXEMPT: "免训",
     PENDING: "未签到",
+    UNRECORDED: "待补录",
 }
-RECORD_STATUSES = (PRESENT, LATE, ABSENT)
+RECORD_STATUSES = (PRESENT, LATE, ABSENT, EXCUSED)  # what a record (a mark) may say
 LEAVE_TYPES = ("公假", "事假", "病假")
 LEAVE_PENDING, LEAVE_APPROVED, LEAVE_REFUSED, LEAVE_WITHDRAWN = (
     "pending",
@@ -51,10 +55,11 @@ class AttendanceRecord(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    status: Mapped[str] = mapped_column(String(20))  # present | late | absent
+    status: Mapped[str] = mapped_column(String(20))  # present | late | absent | excused
     late_minutes: Mapped[int] = mapped_column(default=0)
     checked_in_at: Mapped[dt.datetime | None]
-    method: Mapped[str] = mapped_column(String(20), default="qr")  # qr | roll_call | correction
+    # qr | roll_call | correction | backfill (补录 after the window closed)
+    method: Mapped[str] = mapped_column(String(20), default="qr")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=now)
     updated_at: Mapped[dt.datetime] = mapped_column(default=now, onupdate=now)
@@ -180,3 +185,19 @@ class Exclusion(db.Model):
             and self.date_from <= session.date
             and (self.date_to is None or session.date <= self.date_to)
         )
+
+
+class CheckinGrant(db.Model):
+    """A QR code scanned while signed out: valid when scanned, it stays valid for
+    GRANT_MINUTES while its browser logs in. Only a hash of the grant is stored; the times are
+    the server's (a phone's clock is never asked)."""
+
+    __tablename__ = "attendance_checkin_grants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"), index=True)
+    scanned_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime]
+    used_at: Mapped[dt.datetime | None]
+    used_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -52,6 +52,7 @@ def session_panel(session) -> Markup | None:
         "attendance/_session_panel.html",
         session=session,
         sheet=sheet,
+        state=sheet.state if sheet else services.attendance_state(session, at),
         at=at,
         my_cell=_my_cell(session, user, at),
         can_manage=services.can_manage(user, session),

@@ -41,6 +41,7 @@ def sheet_dict(sheet: records.SessionSheet) -> dict:
         "series": session.series.name,
         "starts_at": iso(session.starts_at),
         "venue": session.venue,
+        "attendance_state": sheet.state,
         "counts": sheet.counts.as_dict(),
         "people": [cell_dict(user, cell) for user, cell in sheet.rows],
     }

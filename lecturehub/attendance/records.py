@@ -1,9 +1,17 @@
 """Who was present, late, excused, exempt or absent — computed from the records, never stored.
 
-A :class:`Ledger` loads the records, approved leave, exemptions and exclusions of a set of
-sessions once, then answers ``cell(session, user)`` in memory. Status precedence: a sign-in
-(present/late) wins; then an exemption (免训), then approved leave (请假); then an explicit
-absent mark or a closed sign-in window means absent (缺席); otherwise still pending.
+A :class:`Ledger` loads the records, approved leave, exemptions, exclusions and account history
+of a set of sessions once, then answers ``cell(session, user)`` in memory.
+
+Who is expected at a session: people whose account was active at its start (an account
+deactivated before it is not expected; one created after it only where a record names it),
+minus the exclusions of the series; exemptions (免训) take people out of training.
+
+Status precedence: a sign-in (present/late) wins; then an exemption (免训), then approved leave
+(请假); then an explicit mark (absent, or excused by the leader); then, once the sign-in window
+has closed, absent (缺席) — but only in a session with at least one record (``recorded``): in
+an ``unrecorded`` one everyone without a record is 待补录, and nobody is absent. A void
+(作废) or unrecorded session counts for nobody (``Cell.counted``).
 """
 
 from __future__ import annotations
@@ -24,17 +32,28 @@ from lecturehub.attendance.models import (
     PENDING,
     PRESENT,
     STATUS_LABELS,
+    UNRECORDED,
     AttendanceRecord,
     Exclusion,
     Exemption,
     LeaveRequest,
 )
-from lecturehub.attendance.services import active_users, is_closed
+from lecturehub.attendance.services import (
+    RECORDED,
+    SIGNED_IN,
+    VOID,
+    is_closed,
+    people,
+    state_of,
+)
+from lecturehub.auth import services as auth_services
 from lecturehub.auth.models import User
 from lecturehub.core.timeutil import now as local_now
 from lecturehub.extensions import db
 from lecturehub.schedule.models import Series, Session
 from lecturehub.schedule.services import list_sessions
+
+NOT_COUNTED = (VOID, UNRECORDED)  # session states that count for nobody
 
 
 @dataclass(frozen=True)
@@ -44,12 +63,18 @@ class Cell:
     record: AttendanceRecord | None = None
     leave: LeaveRequest | None = None
     exemption: Exemption | None = None
+    state: str = RECORDED  # the session's attendance state
 
     @property
     def label(self) -> str:
         if self.status == LATE and self.late_minutes:
             return f"迟到 {self.late_minutes} 分钟"
         return STATUS_LABELS[self.status]
+
+    @property
+    def counted(self) -> bool:
+        """Whether it counts in anyone's record (not in a void or unrecorded session)."""
+        return self.state not in NOT_COUNTED
 
 
 @dataclass
@@ -73,6 +98,11 @@ class Counts:
     def add(self, status: str) -> None:
         setattr(self, status, getattr(self, status) + 1)
 
+    def add_cell(self, cell: Cell) -> None:
+        """Count a cell when it counts (see ``Cell.counted``)."""
+        if cell.counted:
+            self.add(cell.status)
+
     def merge(self, other: Counts) -> None:
         for name in (PRESENT, LATE, EXCUSED, EXEMPT, ABSENT, PENDING):
             setattr(self, name, getattr(self, name) + getattr(other, name))
@@ -90,11 +120,11 @@ def _by_key(query) -> dict[tuple[int, int], list]:
 
 
 class Ledger:
-    """The facts of a set of sessions, loaded in four queries."""
+    """The facts of a set of sessions, loaded in six queries."""
 
     def __init__(self, sessions: list[Session], users: list[User] | None = None):
         self.sessions = sessions
-        self.users = active_users() if users is None else users
+        self.users = people() if users is None else users
         ids = [s.id for s in sessions] or [0]
         series_ids = sorted({s.series_id for s in sessions}) or [0]
         first = min((s.date for s in sessions), default=dt.date.min)
@@ -103,11 +133,13 @@ class Ledger:
             select(AttendanceRecord).where(AttendanceRecord.session_id.in_(ids))
         )
         self.records = {(r.session_id, r.user_id): r for r in records}
+        self.recorded = {session_id for session_id, _user_id in self.records}
         leaves = self._ranged(LeaveRequest, series_ids, first, last)
         self.leaves = _by_key(leaves.where(LeaveRequest.status == LEAVE_APPROVED))
         exempt = self._ranged(Exemption, series_ids, first, last)
         self.exemptions = _by_key(exempt.where(Exemption.ended_at.is_(None)))
         self.exclusions = _by_key(select(Exclusion).where(Exclusion.series_id.in_(series_ids)))
+        self.activity = auth_services.activity_changes(u.id for u in self.users)
 
     @staticmethod
     def _ranged(model, series_ids, first, last):
@@ -120,34 +152,50 @@ class Ledger:
         return next((row for row in rows if row.covers(session)), None)
 
     def expected(self, session: Session, user: User) -> bool:
+        """Active when the session began, and not excluded from its series."""
+        changes = self.activity.get(user.id, [])
+        if not auth_services.was_active(user, changes, session.starts_at):
+            return False
         return self._find(self.exclusions, session, user) is None
+
+    def state(self, session: Session, now: dt.datetime) -> str:
+        return state_of(session, session.id in self.recorded, now)
 
     def cell(self, session: Session, user: User, now: dt.datetime) -> Cell | None:
         """The person's status at the session, or None when not expected and not recorded."""
+        state = self.state(session, now)
         record = self.records.get((session.id, user.id))
-        if record is not None and record.status in (PRESENT, LATE):
-            return Cell(record.status, record.late_minutes, record)
+        if record is not None and record.status in SIGNED_IN:
+            return Cell(record.status, record.late_minutes, record, state=state)
         if record is None and (session.cancelled or not self.expected(session, user)):
             return None
         exemption = self._find(self.exemptions, session, user)
         if exemption is not None:
-            return Cell(EXEMPT, record=record, exemption=exemption)
+            return Cell(EXEMPT, record=record, exemption=exemption, state=state)
         leave = self._find(self.leaves, session, user)
         if leave is not None:
-            return Cell(EXCUSED, record=record, leave=leave)
-        if record is not None or is_closed(session, now):
-            return Cell(ABSENT, record=record)
-        return Cell(PENDING)
+            return Cell(EXCUSED, record=record, leave=leave, state=state)
+        if record is not None:  # marked absent, or excused by the leader
+            return Cell(record.status, record=record, state=state)
+        if not is_closed(session, now):
+            return Cell(PENDING, state=state)
+        return Cell(ABSENT if session.id in self.recorded else UNRECORDED, state=state)
 
 
 @dataclass
 class SessionSheet:
     session: Session
     rows: list[tuple[User, Cell]]
-    counts: Counts
+    counts: Counts  # what counts in the record: nothing for a void or unrecorded session
+    state: str = RECORDED
 
     def named(self, *statuses: str) -> list[tuple[User, Cell]]:
         return [(user, cell) for user, cell in self.rows if cell.status in statuses]
+
+    @property
+    def listed(self) -> int:
+        """How many people the sheet lists (expected or recorded), counted or not."""
+        return len(self.rows)
 
 
 def sheet_from(ledger: Ledger, session: Session, now: dt.datetime) -> SessionSheet:
@@ -156,8 +204,8 @@ def sheet_from(ledger: Ledger, session: Session, now: dt.datetime) -> SessionShe
         cell = ledger.cell(session, user, now)
         if cell is not None:
             rows.append((user, cell))
-            counts.add(cell.status)
-    return SessionSheet(session, rows, counts)
+            counts.add_cell(cell)
+    return SessionSheet(session, rows, counts, ledger.state(session, now))
 
 
 def session_sheet(session: Session, now: dt.datetime | None = None) -> SessionSheet:
@@ -173,41 +221,94 @@ def session_sheets(sessions: list[Session], now: dt.datetime | None = None) -> l
 def user_history(
     user: User, date_from: dt.date, date_to: dt.date, now: dt.datetime | None = None
 ) -> list[tuple[Session, Cell]]:
-    """One person's sessions that have begun in a date range, with their status."""
+    """One person's sessions that have begun in a date range, with their status (void and
+    unrecorded sessions included: their cells say so, and do not count)."""
     now = now or local_now()
     ledger = Ledger(list_sessions(date_from, date_to, active_only=True, until=now), [user])
     cells = ((s, ledger.cell(s, user, now)) for s in ledger.sessions)
     return [(s, cell) for s, cell in cells if cell is not None]
 
 
+def tally(cells) -> Counts:
+    """The counts of the cells that count."""
+    counts = Counts()
+    for cell in cells:
+        counts.add_cell(cell)
+    return counts
+
+
 def flag_count() -> int:
     return int(current_app.config["ABSENCE_FLAG_COUNT"])
+
+
+@dataclass
+class YearRow:
+    """One person's 督查 record of a year: recorded sessions only."""
+
+    user: User
+    counts: Counts = field(default_factory=Counts)
+    absences: list[Session] = field(default_factory=list)
+    flagged: bool = False
+
+    def as_dict(self) -> dict:
+        c = self.counts
+        return {
+            "user": {"id": self.user.id, "name": self.user.name},
+            "expected": c.expected,
+            "attended": c.attended,
+            "late": c.late,
+            "excused": c.excused,
+            "exempt": c.exempt,
+            "absent": c.absent,
+            "flagged": self.flagged,
+        }
+
+
+def year_record(
+    year: int, users: list[User] | None = None, now: dt.datetime | None = None
+) -> list[YearRow]:
+    """Per person, the year's recorded sessions: expected, attended, late, excused, exempt,
+    absent, and the 评先评优 flag (``ABSENCE_FLAG_COUNT`` absences) with the sessions behind it.
+
+    Only ``recorded`` sessions count (not void, not unrecorded, window closed). A person who was
+    never expected nor recorded in the year has no row unless their account is active."""
+    now = now or local_now()
+    sessions = list_sessions(
+        dt.date(year, 1, 1), dt.date(year, 12, 31), active_only=True, until=now
+    )
+    ledger = Ledger(sessions, users)
+    rows = {user.id: YearRow(user) for user in ledger.users}
+    seen: set[int] = set()
+    for session in sessions:
+        if ledger.state(session, now) != RECORDED:
+            continue
+        for user in ledger.users:
+            cell = ledger.cell(session, user, now)
+            if cell is None:
+                continue
+            seen.add(user.id)
+            rows[user.id].counts.add(cell.status)
+            if cell.status == ABSENT:
+                rows[user.id].absences.append(session)
+    limit = flag_count()
+    for row in rows.values():
+        row.flagged = len(row.absences) >= limit
+    return [row for row in rows.values() if row.user.active or row.user.id in seen]
 
 
 def absences_in_year(
     year: int, users: list[User] | None = None, now: dt.datetime | None = None
 ) -> dict[int, list[Session]]:
-    """Unexcused absences (缺席) per user id in a calendar year, all series together."""
-    now = now or local_now()
-    year_from, year_to = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    sessions = list_sessions(year_from, year_to, active_only=True, until=now)
-    ledger = Ledger(sessions, users)
-    found: dict[int, list[Session]] = defaultdict(list)
-    for session in sessions:
-        for user in ledger.users:
-            cell = ledger.cell(session, user, now)
-            if cell is not None and cell.status == ABSENT:
-                found[user.id].append(session)
-    return dict(found)
+    """Unexcused absences (缺席) per user id in a calendar year, all series together (recorded
+    sessions only)."""
+    return {row.user.id: row.absences for row in year_record(year, users, now) if row.absences}
 
 
 def absence_flags(
     year: int, users: list[User] | None = None, now: dt.datetime | None = None
 ) -> dict[int, list[Session]]:
     """The "多次缺席" rule: who loses 评先评优 eligibility for ``year``, and from which sessions."""
-    limit = flag_count()
-    absences = absences_in_year(year, users, now)
-    return {uid: sessions for uid, sessions in absences.items() if len(sessions) >= limit}
+    return {row.user.id: row.absences for row in year_record(year, users, now) if row.flagged}
 
 
 @dataclass
@@ -239,13 +340,16 @@ def person_report(
     ledger = Ledger(list_sessions(date_from, date_to, active_only=True, until=now), users)
     series = sorted({s.series for s in ledger.sessions}, key=lambda s: s.id)
     rows = {u.id: PersonRow(u, {s.id: Counts() for s in series}) for u in ledger.users}
+    seen: set[int] = set()
     for session in ledger.sessions:
         for user in ledger.users:
             cell = ledger.cell(session, user, now)
-            if cell is not None:
+            if cell is not None and cell.counted:
+                seen.add(user.id)
                 rows[user.id].by_series[session.series_id].add(cell.status)
     flags = absence_flags(date_to.year, ledger.users, now)
-    return _finish_report(date_from, date_to, series, list(rows.values()), flags)
+    kept = [row for row in rows.values() if row.user.active or row.user.id in seen]
+    return _finish_report(date_from, date_to, series, kept, flags)
 
 
 def _finish_report(date_from, date_to, series, rows, flags) -> PeriodReport:

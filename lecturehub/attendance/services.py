@@ -1,15 +1,26 @@
-"""Attendance lookups, permissions and record primitives shared by sign-in, roll call, leave
-and the records, and what ratings asks: who signed in at a session.
+"""Attendance lookups, permissions, the attendance state of a session and the record
+primitives shared by sign-in, roll call, leave and the records, and what ratings asks: who
+signed in at a session.
 
 The operations live beside this module, one file per responsibility: ``signin`` (QR tokens and
-check-in), ``rollcall`` (点名 and corrections), ``leave`` (请假), ``exemptions`` (备案 and
-exclusions), ``records`` (who was present, absent, excused — computed, never stored). Sessions
-and series are the schedule's: ``schedule.services.get_session/get_series/list_sessions``.
+check-in), ``rollcall`` (点名, 补录, bulk marks and corrections), ``leave`` (请假),
+``exemptions`` (备案 and exclusions), ``records`` (who was present, absent, excused — computed,
+never stored). Sessions and series are the schedule's: ``schedule.services``.
+
+The attendance state of a session (``attendance_state``), computed, never stored:
+
+- ``void``: voided (作废) or cancelled — it counts for nobody;
+- ``upcoming``: its sign-in window has not opened yet;
+- ``open``: the window is open (QR sign-in, roll call);
+- ``recorded``: the window has closed and the session has at least one record (a QR sign-in, a
+  roll call, a 补录 by the admin or the series' lead leader) — only these produce absences;
+- ``unrecorded``: the window has closed and nothing was recorded (待补录).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -22,13 +33,23 @@ from lecturehub.attendance.models import (
 )
 from lecturehub.auth import services as auth_services
 from lecturehub.auth.models import Department, User
-from lecturehub.core.errors import Forbidden
+from lecturehub.core import signals
+from lecturehub.core.errors import Conflict, Forbidden
 from lecturehub.core.security import has_role
 from lecturehub.extensions import db
 from lecturehub.schedule import services as schedule_services
 from lecturehub.schedule.models import KIND_TRAINING, Series, Session
 
 SIGNED_IN = (PRESENT, LATE)
+UPCOMING, OPEN, UNRECORDED, RECORDED, VOID = "upcoming", "open", "unrecorded", "recorded", "void"
+STATES = (UPCOMING, OPEN, UNRECORDED, RECORDED, VOID)
+STATE_LABELS = {
+    UPCOMING: "未开始",
+    OPEN: "签到中",
+    UNRECORDED: "待补录",
+    RECORDED: "已记录",
+    VOID: "不计考勤",
+}
 
 
 def leads(user: User, series: Series) -> bool:
@@ -71,12 +92,81 @@ def is_closed(session: Session, now: dt.datetime) -> bool:
     return now >= window(session)[1]
 
 
+def state_of(session: Session, has_records: bool, now: dt.datetime) -> str:
+    """The attendance state (see the module's docstring) from the facts it depends on."""
+    if session.cancelled or session.voided:
+        return VOID
+    opens, closes = window(session)
+    if now < opens:
+        return UPCOMING
+    if now < closes:
+        return OPEN
+    return RECORDED if has_records else UNRECORDED
+
+
+def recorded_ids(session_ids) -> set[int]:
+    """The ids among ``session_ids`` of the sessions with at least one attendance record."""
+    ids = sorted(set(session_ids))
+    if not ids:
+        return set()
+    query = select(AttendanceRecord.session_id).where(AttendanceRecord.session_id.in_(ids))
+    return set(db.session.scalars(query.distinct()))
+
+
+def has_records(session: Session) -> bool:
+    return bool(recorded_ids([session.id]))
+
+
+def attendance_states(sessions: list[Session], now: dt.datetime) -> dict[int, str]:
+    """session id → attendance state, for a list of sessions in one query."""
+    recorded = recorded_ids(s.id for s in sessions)
+    return {s.id: state_of(s, s.id in recorded, now) for s in sessions}
+
+
+def attendance_state(session: Session, now: dt.datetime) -> str:
+    return attendance_states([session], now)[session.id]
+
+
+UNRECORDED_DAYS = 400  # how far back the 待补录 lists look by default
+
+
+def unrecorded_sessions(
+    now: dt.datetime, since: dt.date | None = None, series_id: int | None = None
+) -> list[Session]:
+    """待补录: sessions begun since ``since`` whose window closed with nothing recorded."""
+    sessions = schedule_services.list_sessions(
+        since or now.date() - dt.timedelta(days=UNRECORDED_DAYS),
+        now.date(),
+        series_id=series_id,
+        active_only=True,
+        until=now,
+    )
+    states = attendance_states(sessions, now)
+    return [s for s in sessions if states[s.id] == UNRECORDED]
+
+
+@signals.session_changing.connect
+def _held_sessions_stay(session: Session, change: str, **_kwargs) -> None:
+    """A session with attendance records was held: it is neither moved nor cancelled."""
+    if has_records(session):
+        verb = "调整时间" if change == "move" else "取消"
+        raise Conflict(
+            f"该活动已有考勤记录（已举行），不能{verb}；如需不计入考勤，请由党政办“作废”。",
+            "session_has_attendance",
+        )
+
+
 def active_users() -> list[User]:
-    """Everyone who may be expected: active users, by department order then name."""
+    """Everyone active now, by department order then name (choices on forms)."""
+    return [user for user in people() if user.active]
+
+
+def people() -> list[User]:
+    """Everyone who may ever have been expected: all accounts, by department order then name
+    (whether someone was expected at a session depends on its date: ``records.Ledger``)."""
     query = (
         select(User)
         .outerjoin(Department, User.department_id == Department.id)
-        .where(User.active.is_(True))
         .order_by(Department.sort_order, User.name, User.id)
     )
     return list(db.session.scalars(query))
@@ -113,28 +203,34 @@ def lateness(session: Session, at: dt.datetime) -> tuple[str, int]:
     return (LATE, minutes) if minutes >= 1 else (PRESENT, 0)
 
 
-def apply_change(
-    record: AttendanceRecord,
-    status: str,
-    minutes: int,
-    by: User,
-    reason: str,
-    now: dt.datetime,
-    old_status: str | None = None,
-) -> None:
-    """Change a record and keep the correction (the caller commits)."""
+@dataclass(frozen=True)
+class Change:
+    """One change to a record: the new status (and minutes late), who, why, when."""
+
+    status: str
+    minutes: int
+    by: User
+    reason: str
+    at: dt.datetime
+
+
+def apply_change(record: AttendanceRecord, change: Change, old_status: str | None = None) -> None:
+    """Change a record and keep the correction: who, when, old → new, why (the caller commits).
+
+    ``old_status`` is what the person counted as before, when the record is new (a 补录 of
+    someone who was 待补录 or 缺席)."""
     correction = AttendanceCorrection(
-        by_id=by.id,
-        at=now,
-        reason=reason,
+        by_id=change.by.id,
+        at=change.at,
+        reason=change.reason,
         old_status=old_status or record.status,
         old_late_minutes=record.late_minutes,
-        new_status=status,
-        new_late_minutes=minutes,
+        new_status=change.status,
+        new_late_minutes=change.minutes,
     )
     record.corrections.append(correction)
-    record.status, record.late_minutes = status, minutes
-    record.recorded_by_id = by.id
+    record.status, record.late_minutes = change.status, change.minutes
+    record.recorded_by_id = change.by.id
 
 
 # --- who signed in (ratings: only they may rate) ---------------------------------------------

@@ -4,11 +4,18 @@ The screen shows a QR code for the current time slot (QR_ROTATE_SECONDS). Its to
 itsdangerous signature of {session, slot}, timestamped at the slot's start, so it is the same
 for the whole slot and expires QR_TOKEN_MAX_AGE seconds after the slot began: a photo sent
 home stops working within a minute. Times are passed in (``now``), never read inside helpers.
+
+Signing in survives logging in: a phone that scans the code while signed out gets a grant
+(:class:`CheckinGrant`) for the token it scanned, checked then, on the server's clock. The
+grant rides in the login page's ``next`` address and stays valid for GRANT_MINUTES; the
+sign-in is recorded at the moment of the scan, once, for whoever logs in on that browser.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import secrets
 import time
 
 import segno
@@ -16,8 +23,8 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from lecturehub.attendance.models import ABSENT, AttendanceRecord
-from lecturehub.attendance.services import apply_change, find_record, lateness, window
+from lecturehub.attendance.models import ABSENT, AttendanceRecord, CheckinGrant
+from lecturehub.attendance.services import Change, apply_change, find_record, lateness, window
 from lecturehub.auth.models import User
 from lecturehub.core.errors import ServiceError
 from lecturehub.core.timeutil import aware
@@ -27,6 +34,7 @@ from lecturehub.schedule.models import Session
 
 SALT = "lecturehub.attendance.checkin"
 RETRIES = 6
+GRANT_MINUTES = 10
 
 
 class _ClockSigner(TimestampSigner):
@@ -86,6 +94,8 @@ def qr_svg(url: str) -> str:
 def check_window(session: Session, now: dt.datetime) -> None:
     if session.cancelled:
         raise ServiceError("该场次已取消，无需签到。", "session_cancelled")
+    if session.voided:
+        raise ServiceError("该场次已作废，无需签到。", "session_void")
     opens, closes = window(session)
     if now < opens:
         raise ServiceError(f"签到尚未开始，{opens:%m月%d日 %H:%M} 开放签到。", "signin_not_open")
@@ -111,7 +121,7 @@ def record_signin(session: Session, user: User, now: dt.datetime) -> tuple[Atten
         return existing, True
     status, minutes = lateness(session, now)
     if existing is not None:  # marked absent at roll call, then arrived and scanned
-        apply_change(existing, status, minutes, by=user, reason="本人到场扫码签到", now=now)
+        apply_change(existing, Change(status, minutes, user, "本人到场扫码签到", now))
         existing.checked_in_at = now
         db.session.commit()
         return existing, False
@@ -148,3 +158,51 @@ def _insert(
                 raise
             time.sleep(0.05 * (attempt + 1))
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+# --- the grant that carries a scan through the login ---------------------------------------------
+
+
+def _hash(grant: str) -> str:
+    return hashlib.sha256(grant.encode()).hexdigest()
+
+
+def grant_for_token(session: Session, token: str, now: dt.datetime | None = None) -> str:
+    """A signed-out phone scanned ``token``: check it now and return a grant (shown once)."""
+    now = now or local_now()
+    read_token(token, session, now)
+    check_window(session, now)
+    grant = secrets.token_urlsafe(32)
+    db.session.add(
+        CheckinGrant(
+            token_hash=_hash(grant),
+            session_id=session.id,
+            scanned_at=now,
+            expires_at=now + dt.timedelta(minutes=GRANT_MINUTES),
+        )
+    )
+    db.session.commit()
+    return grant
+
+
+def check_in_with_grant(
+    session: Session, user: User, grant: str, now: dt.datetime | None = None
+) -> tuple[AttendanceRecord, bool]:
+    """Sign ``user`` in with the grant of a scan made before logging in; the record carries the
+    moment of the scan. A grant serves one person; theirs again is "already"."""
+    now = now or local_now()
+    row = db.session.query(CheckinGrant).filter_by(token_hash=_hash(str(grant or ""))).first()
+    if row is None or row.session_id != session.id:
+        raise ServiceError("签到链接无效，请扫描现场屏幕上的二维码。", "grant_invalid")
+    if row.used_by_id is not None and row.used_by_id != user.id:
+        raise ServiceError("该签到链接已被使用，请扫描现场屏幕上的二维码。", "grant_used")
+    if row.used_by_id is None and now >= row.expires_at:
+        raise ServiceError(
+            f"扫码后超过 {GRANT_MINUTES} 分钟未完成登录，请重新扫描现场屏幕上的二维码。",
+            "grant_expired",
+        )
+    check_window(session, row.scanned_at)
+    if row.used_by_id is None:
+        row.used_at, row.used_by_id = now, user.id
+        db.session.commit()
+    return record_signin(session, user, row.scanned_at)

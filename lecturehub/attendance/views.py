@@ -20,7 +20,7 @@ from lecturehub.auth import services as auth_services
 from lecturehub.auth.forms import EmptyForm
 from lecturehub.core import periods
 from lecturehub.core.errors import ServiceError
-from lecturehub.core.security import has_role, role_required
+from lecturehub.core.security import has_role, public, role_required
 from lecturehub.core.timeutil import WEEKDAYS_ZH, now, today
 from lecturehub.schedule import services as schedule_services
 
@@ -33,9 +33,7 @@ UPCOMING_DAYS = 45
 def mine():
     period = periods.parse(request.args.get("period"), today())
     history = records.user_history(current_user, period.date_from, period.date_to)
-    counts = records.Counts()
-    for _session, cell in history:
-        counts.add(cell.status)
+    counts = records.tally(cell for _session, cell in history)
     year_absences = records.absences_in_year(today().year, [current_user]).get(current_user.id, [])
     return render_template(
         "attendance/mine.html",
@@ -83,16 +81,15 @@ def _submit_leave(form: LeaveForm):
         person = auth_services.get_user(form.user.data)
     session = schedule_services.get_session(form.session.data) if form.session.data else None
     series = session.series if session else schedule_services.get_series(form.series.data)
-    return leave_service.request_leave(
-        person,
+    ask = leave_service.LeaveAsk(
         series,
         form.leave_type.data,
         form.reason.data,
         session=session,
         date_from=form.date_from.data,
         date_to=form.date_to.data,
-        by=current_user,
     )
+    return leave_service.request_leave(person, ask, by=current_user)
 
 
 @bp.route("/attendance/leave/new", methods=["GET", "POST"])
@@ -111,7 +108,10 @@ def new_leave():
         message = "请假申请已提交，等待牵头领导审批。"
         if leave.late:
             message += "（已过“提前一天”的期限，标记为逾期）"
-        flash(message, "warning" if leave.late else "success")
+        duty = leave_service.duties(leave)
+        if duty:
+            message += f"您是该场的讲课人（{duty[0].display_title}），请同时联系党政办调整讲学。"
+        flash(message, "warning" if leave.late or duty else "success")
         return redirect(url_for("attendance.mine"))
     status = 422 if form.errors else 200
     return render_template("attendance/leave_form.html", form=form), status
@@ -131,23 +131,45 @@ def withdraw_leave(leave_id: int):
 
 
 @bp.route("/checkin/<int:session_id>", methods=["GET", "POST"])
-@role_required()
+@public
 def checkin(session_id: int):
     """The page a phone opens from the QR code; its script posts the token to the API.
-    Without JavaScript, the button posts the same token here."""
+    Without JavaScript, the button posts the same token here.
+
+    Signed out, the scanned token is checked now and exchanged for a grant that rides through
+    the login page (``g``), so logging in takes as long as it takes (GRANT_MINUTES)."""
     session = schedule_services.get_session(session_id)
-    token = request.values.get("t", "")
+    token, grant = request.values.get("t", ""), request.values.get("g", "")
+    if not current_user.is_authenticated:
+        return _checkin_signed_out(session, token, grant)
     result, error = None, None
     if request.method == "POST" and EmptyForm().validate_on_submit():
         try:
-            result = signin.check_in(session, current_user, token)
+            if grant and not token:
+                result = signin.check_in_with_grant(session, current_user, grant)
+            else:
+                result = signin.check_in(session, current_user, token)
         except ServiceError as exc:
             error = exc.message
     return render_template(
         "attendance/checkin.html",
         session=session,
         token=token,
+        grant=grant,
         result=result,
         error=error,
         label=session_label(session),
     )
+
+
+def _checkin_signed_out(session, token: str, grant: str):
+    """To the login page, carrying a grant for a token valid now (or the token as it is: the
+    page after the login says what is wrong with it)."""
+    if token and not grant and request.method == "GET":
+        try:
+            grant = signin.grant_for_token(session, token)
+            token = ""
+        except ServiceError:
+            pass
+    target = url_for("attendance.checkin", session_id=session.id, t=token or None, g=grant or None)
+    return redirect(url_for("auth.login", next=target))

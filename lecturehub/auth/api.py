@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, request, url_for
 from flask_login import current_user
 
 from lecturehub.auth import login as login_service
@@ -24,6 +24,24 @@ def openapi():
 @api_view(summary="当前用户")
 def me():
     return jsonify(services.user_dict(current_user))
+
+
+def _calendar() -> dict:
+    token = services.feed_token_for(current_user)
+    return {"url": url_for("schedule.my_feed", token=token, _external=True)}
+
+
+@bp.get("/me/calendar")
+@api_view(summary="我的日历订阅地址（私密，请勿外传）")
+def my_calendar():
+    return jsonify(_calendar())
+
+
+@bp.post("/me/calendar/reset")
+@api_view(summary="重置我的日历订阅地址（旧地址随即失效）")
+def reset_my_calendar():
+    services.reset_feed_token(current_user)
+    return jsonify(_calendar())
 
 
 @bp.get("/users")
@@ -50,25 +68,28 @@ def list_users():
             "roles": {"type": "array", "items": {"type": "string"}},
             "department": {"type": "string"},
             "title": {"type": "string"},
+            "email": {"type": "string", "format": "email", "description": "接收通知的电子邮箱"},
         },
     },
 )
 def create_user():
     data = json_body()
+    if data.get("email") is not None and not isinstance(data["email"], str):
+        raise ServiceError("email 必须是字符串。", "bad_email", 400)
+    email = services.clean_email(data.get("email"))
     department = services.department_by_name(data.get("department"))
     if data.get("department") and department is None:
         raise ServiceError(f"部门“{data['department']}”不存在。", "unknown_department")
     roles = data.get("roles") or []
     if not isinstance(roles, list):
         raise ServiceError("roles 必须是数组。", "bad_roles", 400)
-    user, generated = services.create_user(
-        str(data.get("login") or ""),
-        str(data.get("name") or ""),
-        data.get("password"),
-        roles,
-        department,
-        str(data.get("title") or ""),
+    details = services.UserDetails(
+        str(data.get("name") or ""), roles, department, str(data.get("title") or "")
     )
+    user, generated = services.create_user(
+        str(data.get("login") or ""), details, data.get("password"), commit=False
+    )
+    services.set_email(user, email)
     body = services.user_dict(user)
     if generated:
         body["initial_password"] = generated

@@ -37,7 +37,9 @@ def add_user(login, name, roles, department, password, title) -> None:
     if department and dept is None:
         _fail(f"部门“{department}”不存在。")
     try:
-        user, generated = services.create_user(login, name, password, roles, dept, title)
+        user, generated = services.create_user(
+            login, services.UserDetails(name, roles, dept, title), password
+        )
     except ServiceError as exc:
         _fail(exc.message)
     click.echo(f"已创建用户 {user.login}（{user.name}），角色：{', '.join(user.roles)}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -15,20 +14,21 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from lecturehub.core.forms import Form
 from lecturehub.core.security import ROLES
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(Form):
     """A lone button still carries a CSRF token."""
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     login = StringField("登录名", validators=[DataRequired("请输入登录名。"), Length(max=64)])
     password = PasswordField("密码", validators=[DataRequired("请输入密码。")])
     remember = BooleanField("记住我")
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     old = PasswordField("原密码", validators=[DataRequired("请输入原密码。")])
     new = PasswordField(
         "新密码",
@@ -42,11 +42,12 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     login = StringField("登录名", validators=[DataRequired("请输入登录名。"), Length(max=64)])
     name = StringField("姓名", validators=[DataRequired("请输入姓名。"), Length(max=64)])
     department = SelectField("部门", coerce=int, validators=[Optional()])
     title = StringField("职务", validators=[Length(max=64)])
+    email = StringField("电子邮箱（接收通知，可不填）", validators=[Length(max=254)])
     roles = MultiCheckboxField(
         "角色", choices=[SelectChoice(k, v) for k, v in ROLES.items() if k != "member"]
     )
@@ -57,11 +58,15 @@ class UserForm(FlaskForm):
     active = BooleanField("启用", default=True)
 
 
-class TokenForm(FlaskForm):
+class EmailForm(Form):
+    email = StringField("电子邮箱", validators=[Length(max=254)])
+
+
+class TokenForm(Form):
     name = StringField("令牌用途", validators=[Length(max=80)], default="API 令牌")
 
 
-class RosterForm(FlaskForm):
+class RosterForm(Form):
     file = FileField(
         "花名册（.xlsx 或 .csv）",
         validators=[
@@ -72,7 +77,7 @@ class RosterForm(FlaskForm):
     dry_run = BooleanField("仅预检，不导入")
 
 
-class DepartmentForm(FlaskForm):
+class DepartmentForm(Form):
     name = StringField("名称", validators=[DataRequired("请输入名称。"), Length(max=80)])
     kind = SelectField(
         "类型",

@@ -1,9 +1,8 @@
-"""People: departments, users with roles, API tokens, login attempts."""
+"""People: departments, users with roles, API tokens, login sessions and attempts."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint
@@ -42,6 +41,7 @@ class User(UserMixin, db.Model):
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     title: Mapped[str] = mapped_column(String(64), default="")  # post, e.g. 分管领导
     phone: Mapped[str] = mapped_column(String(32), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")  # "" = none (no e-mail sent)
     active: Mapped[bool] = mapped_column(default=True)
     must_change_password: Mapped[bool] = mapped_column(default=False)
     feed_token: Mapped[str | None] = mapped_column(String(64), unique=True)
@@ -53,6 +53,11 @@ class User(UserMixin, db.Model):
     )
     role_rows: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+    activity: Mapped[list[UserActivity]] = relationship(
+        foreign_keys="UserActivity.user_id",
+        cascade="all, delete-orphan",
+        order_by="[UserActivity.at, UserActivity.id]",
     )
 
     @property
@@ -66,16 +71,32 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
 
-    @property
-    def session_stamp(self) -> str:
-        """Changes with the password, so a reset signs out every old session and cookie."""
-        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+    # Not a column: the token of the login session this request was signed in with
+    # (``auth.sessions`` sets it when it starts or resolves one).
+    login_token = None
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_stamp}"
+        """What Flask-Login keeps in the session and remember-me cookies: the login session's
+        token, not the user's id, so that ending the session server-side (logout, a password
+        change, deactivation) refuses every copy of either cookie."""
+        return self.login_token or f"user-{self.id}"  # the latter resolves to no session
 
     def __str__(self) -> str:
         return self.name
+
+
+class UserActivity(db.Model):
+    """When an account became active or inactive (its creation is the first row).
+
+    Who is expected at a past session follows from it: the people active at its start."""
+
+    __tablename__ = "user_activity"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    active: Mapped[bool]
+    at: Mapped[dt.datetime]
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class UserRole(db.Model):
@@ -108,11 +129,34 @@ class ApiToken(db.Model):
         return self.revoked_at is None
 
 
+class LoginSession(db.Model):
+    """One signed-in browser. Its cookies carry the token; the database keeps only the hash."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    remember: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(default=now)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(default=now)
+    expires_at: Mapped[dt.datetime] = mapped_column(index=True)
+    ended_at: Mapped[dt.datetime | None]
+
+    user: Mapped[User] = relationship()
+
+
 class LoginAttempt(db.Model):
+    """A sign-in try. ``user_id`` is set when the name was a real account at the time: only
+    those attempts count towards that account's lock."""
+
     __tablename__ = "login_attempts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     login: Mapped[str] = mapped_column(String(64), index=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
     address: Mapped[str] = mapped_column(String(64), index=True)
     success: Mapped[bool] = mapped_column(default=False)
     at: Mapped[dt.datetime] = mapped_column(default=now, index=True)

@@ -32,6 +32,11 @@ HEADINGS = {
     "手机": "phone",
     "电话": "phone",
     "phone": "phone",
+    "邮箱": "email",
+    "电子邮箱": "email",
+    "电子邮件": "email",
+    "email": "email",
+    "e-mail": "email",
     "密码": "password",
     "初始密码": "password",
     "password": "password",
@@ -120,16 +125,14 @@ def _import_row(number: int, values: dict[str, str]) -> RowResult:
         if department is None:
             return RowResult(number, login, name, False, f"部门“{values['department']}”不存在。")
     try:
-        user, generated = services.create_user(
-            login,
-            name,
-            values.get("password") or None,
-            _parse_roles(values.get("roles", "")),
-            department,
-            values.get("title", ""),
-            commit=False,
+        email = services.clean_email(values.get("email"))
+        details = services.UserDetails(
+            name, _parse_roles(values.get("roles", "")), department, values.get("title", "")
         )
-        user.phone = values.get("phone", "")
+        user, generated = services.create_user(
+            login, details, values.get("password") or None, commit=False
+        )
+        user.phone, user.email = values.get("phone", ""), email
         db.session.flush()
     except ServiceError as exc:
         return RowResult(number, login, name, False, exc.message)

@@ -19,10 +19,11 @@ from flask_login import current_user, login_user, logout_user
 from wtforms import SelectChoice
 
 from lecturehub.auth import login as login_service
-from lecturehub.auth import roster, services
+from lecturehub.auth import roster, services, sessions
 from lecturehub.auth.forms import (
     ChangePasswordForm,
     DepartmentForm,
+    EmailForm,
     EmptyForm,
     LoginForm,
     RosterForm,
@@ -46,22 +47,31 @@ def _safe_next(target: str | None) -> str:
     return url_for("pages.home")
 
 
+def _sign_in(user, remember: bool) -> None:
+    """A new login session for this browser (the old cookie, if any, is worth nothing now)."""
+    sessions.start(user, remember)
+    login_user(user, remember=remember)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
+    if request.method == "GET" and _safe_next(request.args.get("next")).startswith("/checkin/"):
+        form.remember.data = True  # a phone that scanned the sign-in QR code: stay signed in
     if form.validate_on_submit():
         try:
             user = login_service.authenticate(
                 form.login.data, form.password.data, request.remote_addr or ""
             )
-        except ServiceError as exc:
+        except login_service.LoginRefused as exc:
             flash(exc.message, "danger")
-            return render_template("auth/login.html", form=form), exc.status
+            headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else {}
+            return render_template("auth/login.html", form=form), exc.status, headers
         session.clear()
-        login_user(user, remember=form.remember.data)
+        _sign_in(user, remember=form.remember.data)
         if user.must_change_password:
             flash("请先修改初始密码。", "warning")
             return redirect(url_for("auth.profile"))
@@ -73,10 +83,25 @@ def login():
 @role_required()
 def logout():
     if EmptyForm().validate_on_submit():
+        sessions.end(current_user.login_token)
         logout_user()
         session.clear()
         flash("已退出登录。", "info")
     return redirect(url_for("auth.login"))
+
+
+def _profile(form=None, new_token: str | None = None, status: int = 200):
+    page = render_template(
+        "auth/profile.html",
+        form=form or ChangePasswordForm(formdata=None),
+        token_form=TokenForm(formdata=None),
+        email_form=EmailForm(formdata=None, data={"email": current_user.email}),
+        empty=EmptyForm(),
+        tokens=login_service.list_tokens(current_user),
+        new_token=new_token,
+        feed_url=_feed_url(),
+    )
+    return page, status, {"Cache-Control": "no-store"}
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -84,22 +109,17 @@ def logout():
 def profile():
     form = ChangePasswordForm()
     if form.validate_on_submit():
+        user = current_user._get_current_object()
+        remember = sessions.is_remembered(user.login_token)
         try:
-            services.change_password(current_user, form.old.data, form.new.data)
-            login_user(current_user._get_current_object())  # the session stamp changed
-            flash("密码已修改。", "success")
-            return redirect(url_for("auth.profile"))
+            services.change_password(user, form.old.data, form.new.data)
         except ServiceError as exc:
             flash(exc.message, "danger")
-    return render_template(
-        "auth/profile.html",
-        form=form,
-        token_form=TokenForm(),
-        empty=EmptyForm(),
-        tokens=login_service.list_tokens(current_user),
-        new_token=session.pop("new_token", None),
-        feed_url=_feed_url(),
-    )
+            return _profile(form)
+        _sign_in(user, remember)  # every session ended with the old password, this one too
+        flash("密码已修改，其他设备上的登录已退出，日历订阅地址已更换。", "success")
+        return redirect(url_for("auth.profile"))
+    return _profile(form)
 
 
 def _feed_url() -> str:
@@ -107,15 +127,29 @@ def _feed_url() -> str:
     return url_for("schedule.my_feed", token=services.feed_token_for(current_user), _external=True)
 
 
+@bp.route("/profile/email", methods=["POST"])
+@role_required()
+def set_email():
+    form = EmailForm()
+    if form.validate_on_submit():
+        try:
+            services.set_email(current_user, form.email.data)
+            flash("电子邮箱已保存。" if current_user.email else "已删除电子邮箱。", "success")
+        except ServiceError as exc:
+            flash(exc.message, "danger")
+    return redirect(url_for("auth.profile", _anchor="email"))
+
+
 @bp.route("/profile/tokens", methods=["POST"])
 @role_required()
 def create_token():
+    """The new token is shown in this response only: never kept in the session cookie."""
     form = TokenForm()
-    if form.validate_on_submit():
-        _token, plain = login_service.create_token(current_user, form.name.data)
-        session["new_token"] = plain
-        flash("已创建 API 令牌。它只显示这一次，请立即复制保存。", "success")
-    return redirect(url_for("auth.profile"))
+    if not form.validate_on_submit():
+        return redirect(url_for("auth.profile"))
+    _token, plain = login_service.create_token(current_user, form.name.data)
+    flash("已创建 API 令牌。它只显示这一次，请立即复制保存。", "success")
+    return _profile(new_token=plain)
 
 
 @bp.route("/profile/tokens/<int:token_id>/revoke", methods=["POST"])
@@ -124,6 +158,15 @@ def revoke_token(token_id: int):
     if EmptyForm().validate_on_submit():
         login_service.revoke_token(current_user, token_id)
         flash("令牌已撤销。", "info")
+    return redirect(url_for("auth.profile"))
+
+
+@bp.route("/profile/calendar/reset", methods=["POST"])
+@role_required()
+def reset_feed():
+    if EmptyForm().validate_on_submit():
+        services.reset_feed_token(current_user)
+        flash("日历订阅地址已重置，旧地址已失效。请在手机日历中重新订阅。", "success")
     return redirect(url_for("auth.profile"))
 
 
@@ -153,14 +196,14 @@ def new_user():
     if form.validate_on_submit():
         department = services.get_department(form.department.data or 0)
         try:
-            user, generated = services.create_user(
-                form.login.data,
-                form.name.data,
-                form.password.data or None,
-                form.roles.data,
-                department,
-                form.title.data,
+            email = services.clean_email(form.email.data)
+            details = services.UserDetails(
+                form.name.data, form.roles.data, department, form.title.data
             )
+            user, generated = services.create_user(
+                form.login.data, details, form.password.data or None, commit=False
+            )
+            services.set_email(user, email)
         except ServiceError as exc:
             flash(exc.message, "danger")
             return render_template("auth/user_form.html", form=form, user=None), 422
@@ -185,15 +228,12 @@ def edit_user(user_id: int):
     if form.validate_on_submit():
         department = services.get_department(form.department.data or 0)
         try:
-            services.update_user(
-                user,
-                name=form.name.data,
-                roles=form.roles.data,
-                department=department,
-                title=form.title.data,
-                active=form.active.data,
-                by=current_user,
+            email = services.clean_email(form.email.data)
+            details = services.UserDetails(
+                form.name.data, form.roles.data, department, form.title.data
             )
+            services.update_user(user, details, active=form.active.data, by=current_user)
+            services.set_email(user, email)
             if form.password.data:
                 services.set_password(user, form.password.data, must_change=True)
         except ServiceError as exc:

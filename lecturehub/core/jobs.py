@@ -90,6 +90,19 @@ def enqueue(
     return job
 
 
+def enqueue_again(fn: Callable, *, key: str, **args) -> Job:
+    """Like ``enqueue``, but a finished (done or failed) job with this key is queued again
+    from its first try, with these args: work keyed by content that must be redone (the
+    same file uploaded again after its derived data was deleted)."""
+    existing = db.session.scalar(select(Job).where(Job.key == key))
+    if existing is None:
+        return enqueue(fn, key=key, **args)
+    if existing.state in (DONE, FAILED):
+        existing.state, existing.tries, existing.error = QUEUED, 0, None
+        existing.args, existing.run_after, existing.finished_at = args, local_now(), None
+    return existing
+
+
 def submit(fn: Callable, *, key: str | None = None, **kwargs) -> bool:
     """Enqueue and commit; False when a job with the same key exists (queued by us earlier or
     by another process at the same moment). Call it with nothing else pending in the session:

@@ -137,3 +137,16 @@ def parse_quarter(text: str | None, today: dt.date) -> Period:
     if not match:
         raise ServiceError(QUARTER_ERROR, "bad_quarter", 400)
     return quarter(_checked_year(match.group(1), QUARTER_ERROR, "bad_quarter"), int(match.group(2)))
+
+
+YEAR_ERROR = "年份格式应为 YYYY（如 2026）。"
+
+
+def parse_year(text: str | None, today: dt.date) -> int:
+    """Strict ``YYYY``; empty means this year; anything else is a 400 ``bad_year``."""
+    text = (text or "").strip()
+    if not text:
+        return today.year
+    if not (len(text) == 4 and text.isascii() and text.isdigit()):
+        raise ServiceError(YEAR_ERROR, "bad_year", 400)
+    return _checked_year(text, YEAR_ERROR, "bad_year")

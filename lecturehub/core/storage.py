@@ -1,7 +1,7 @@
 """Content-addressed file store: ``save(fileobj) -> key``, ``open(key)``.
 
 Files are written to a temporary file in the store, fsynced and renamed into place, so a
-crash never leaves a half file under a key. The key is the SHA-256 of the content; the user's
+crash never leaves a half file under a key. Files are 0600 and folders 0700 (``core.private``). The key is the SHA-256 of the content; the user's
 filename is never part of a path.
 """
 
@@ -14,6 +14,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+
+from lecturehub.core import private
 
 CHUNK = 1024 * 1024
 KEY_RE = re.compile(r"^[0-9a-f]{64}$")
@@ -52,7 +54,7 @@ class FileStore:
 
     def spool(self, fileobj: BinaryIO, max_bytes: int | None = None) -> tuple[Path, str, int]:
         """Copy a stream to a temp file in the store, hashing it; raise TooLarge past max_bytes."""
-        self.tmp_dir.mkdir(parents=True, exist_ok=True)
+        private.make_dir(self.tmp_dir)
         digest, size = hashlib.sha256(), 0
         fd, name = tempfile.mkstemp(dir=self.tmp_dir, suffix=".part")
         try:
@@ -73,7 +75,7 @@ class FileStore:
     def commit_spooled(self, tmp_path: Path, key: str) -> StoredFile:
         """Move a spooled temp file into place under its key (atomic rename)."""
         target = self.path(key)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private.make_dir(target.parent)
         size = tmp_path.stat().st_size
         if target.exists():
             tmp_path.unlink(missing_ok=True)

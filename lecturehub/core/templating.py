@@ -25,6 +25,7 @@ NAV = (
     ("schedule_admin.dashboard", "排课", ("admin",)),
     ("reports.index", "报表", ("organiser", "admin")),
     ("auth.users", "人员", ("admin",)),
+    ("notifications.outbox", "发件箱", ("admin",)),
 )
 
 

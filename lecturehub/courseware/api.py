@@ -9,7 +9,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from lecturehub.core.errors import ServiceError
 from lecturehub.core.security import api_view
 from lecturehub.core.timeutil import iso
-from lecturehub.courseware import services, status
+from lecturehub.courseware import previews, services, status
 from lecturehub.courseware.upload import upload_and_index
 
 bp = Blueprint("courseware_api", __name__, url_prefix="/api/v1")
@@ -32,6 +32,7 @@ def courseware_dict(row, current_id: int | None = None, analysis: bool = True) -
         "size": row.size,
         "sha256": row.sha256,
         "kind": row.kind,
+        "source_format": row.source_format,
         "uploaded_at": iso(row.uploaded_at),
         "uploaded_by": {"id": by.id, "name": by.name} if by else None,
         "current": row.id == current_id,
@@ -42,8 +43,9 @@ def courseware_dict(row, current_id: int | None = None, analysis: bool = True) -
         "slides_total": row.slides_total,
         "has_macros": row.has_macros,
     }
-    if analysis:
-        body["analysis"] = row.analysis
+    body["previews"] = previews.state_of(row, current=row.id == current_id).as_dict()
+    if analysis:  # None while a .ppt/.pps/.dps/.odp is converted (or if that failed)
+        body["analysis"] = row.analysis if row.analysed else None
     return body
 
 
@@ -57,7 +59,7 @@ def _current_id(lecture) -> int | None:
     summary="上传课件（新版本）",
     body=UPLOAD_BODY,
     responses={
-        201: "已上传新版本",
+        201: "已上传新版本（.ppt/.pps/.dps/.odp 在后台转换：analysis 暂为 null）",
         200: "与已有版本内容相同（duplicate: true），未新建",
         413: "文件过大",
         415: "不是可接受的演示文稿",
@@ -100,6 +102,17 @@ def list_versions(lecture_id: int):
 def get_one(courseware_id: int):
     row = services.get_courseware(courseware_id)
     return jsonify(courseware_dict(row, _current_id(row.lecture)))
+
+
+@bp.get("/courseware/<int:courseware_id>/previews")
+@api_view(
+    summary="课件版本的幻灯片图片状态（pending/ready/failed/unavailable），供页面轮询",
+)
+def get_previews(courseware_id: int):
+    row = services.get_courseware(courseware_id)
+    body = previews.state_of(row, current=row.id == _current_id(row.lecture)).as_dict()
+    body["analysed"] = row.analysed
+    return jsonify(body)
 
 
 @bp.delete("/courseware/<int:courseware_id>")

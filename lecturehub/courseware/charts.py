@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from markupsafe import Markup, escape
 
 from lecturehub.core.timeutil import clock
@@ -42,7 +44,7 @@ def _axis(top: float) -> list[str]:
     ]
 
 
-def _bars(slides: list[dict], cut: set[int], top: float) -> list[str]:
+def _bars(slides: list[dict], cut: set[int], top: float, link: Callable | None) -> list[str]:
     plot_w, plot_h = WIDTH - PAD_LEFT, HEIGHT - PAD_BOTTOM - PAD_TOP
     step = plot_w / len(slides)
     gap = min(2.0, step * 0.2)
@@ -52,10 +54,17 @@ def _bars(slides: list[dict], cut: set[int], top: float) -> list[str]:
         h = max(MIN_BAR_HEIGHT, plot_h * value / top)
         x, y = PAD_LEFT + i * step + gap / 2, HEIGHT - PAD_BOTTOM - h
         title = escape(_tooltip(slide, cut))
-        out.append(
+        bar = (
             f'<rect class="{_bar_class(slide, cut)}" data-slide="{slide["slide"]}" x="{x:.1f}" '
             f'y="{y:.1f}" width="{step - gap:.1f}" height="{h:.1f}"><title>{title}</title></rect>'
         )
+        if link is not None:  # the whole column, so a short bar is easy to hit on a phone
+            hit = (
+                f'<rect class="bar-hit" x="{PAD_LEFT + i * step:.1f}" y="{PAD_TOP}" '
+                f'width="{step:.1f}" height="{plot_h:.1f}"/>'
+            )
+            bar = f'<a href="{escape(link(slide["slide"]))}">{hit}{bar}</a>'
+        out.append(bar)
     return out
 
 
@@ -72,8 +81,13 @@ def _labels(slides: list[dict]) -> list[str]:
     ]
 
 
-def slide_chart(per_slide: list[dict], cut_to_fit: list[int] | tuple[int, ...] = ()) -> Markup:
-    """Bars of ``analysis["per_slide"]``: hidden slides grey, suggested cuts marked red."""
+def slide_chart(
+    per_slide: list[dict],
+    cut_to_fit: list[int] | tuple[int, ...] = (),
+    link: Callable[[int], str] | None = None,
+) -> Markup:
+    """Bars of ``analysis["per_slide"]``: hidden slides grey, suggested cuts marked red; with
+    ``link`` (slide number → URL) each bar links to its slide."""
     if not per_slide:
         return Markup("")
     cut = set(cut_to_fit)
@@ -82,7 +96,7 @@ def slide_chart(per_slide: list[dict], cut_to_fit: list[int] | tuple[int, ...] =
         f'<svg class="slide-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'aria-label="每页用时（共 {len(per_slide)} 页）">',
         *_axis(top),
-        *_bars(per_slide, cut, top),
+        *_bars(per_slide, cut, top, link),
         *_labels(per_slide),
         "</svg>",
     ]

@@ -16,7 +16,7 @@ import click
 from flask.cli import with_appcontext
 
 from lecturehub.core.timeutil import clock
-from lecturehub.courseware import services, status
+from lecturehub.courseware import analysing, maintenance, status
 from lecturehub.courseware.analysis import AnalysisError, DeckAnalysis, analyze_pptx
 from lecturehub.courseware.panels import SOURCES, advice_items
 
@@ -39,7 +39,7 @@ def summary_lines(name: str, deck: DeckAnalysis) -> list[str]:
 def _analyse(path: Path) -> DeckAnalysis:
     if not path.is_file():
         raise AnalysisError("not_found", f"找不到文件：{path}")
-    return analyze_pptx(path, services.analysis_settings())
+    return analyze_pptx(path, analysing.analysis_settings())
 
 
 @click.command("analyze")
@@ -69,4 +69,34 @@ def analyze_command(files: tuple[Path, ...], as_json: bool) -> None:
     sys.exit(2 if failed else 0)
 
 
-COMMANDS = (analyze_command,)
+@click.command("previews")
+@click.option(
+    "--missing", "only_missing", is_flag=True, help="Only versions without images (or failed)."
+)
+@with_appcontext
+def previews_command(only_missing: bool) -> None:
+    """Make the slide images of every talk's current courseware here and now (converting
+    .ppt/.pps/.dps/.odp first). Exit 0 when all are made, 1 when some failed."""
+    tools = analysing.office_tools()
+    if not tools.can_render:
+        missing = "LibreOffice（soffice）" if tools.soffice is None else "pdftoppm（poppler-utils）"
+        click.echo(
+            f"未找到 {missing}：请先安装（见 README），或用 LECTUREHUB_SOFFICE / "
+            "LECTUREHUB_PDFTOPPM 指定程序路径。",
+            err=True,
+        )
+        sys.exit(2)
+    rows = maintenance.current_versions()
+    if only_missing:
+        rows = maintenance.missing(rows, failed_too=True)
+    with click.progressbar(
+        length=len(rows), label="生成幻灯片图片", show_pos=True, show_eta=True, file=sys.stderr
+    ) as bar:
+        ready, failed = maintenance.rebuild(rows, progress=lambda _row: bar.update(1))
+    for row, reason in failed:
+        click.echo(f"讲学 #{row.lecture_id} 第 {row.version} 版：{reason}", err=True)
+    click.echo(f"已生成 {len(ready)} 个课件版本的幻灯片图片，失败 {len(failed)} 个。")
+    sys.exit(1 if failed else 0)
+
+
+COMMANDS = (analyze_command, previews_command)

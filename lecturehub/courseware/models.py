@@ -30,7 +30,10 @@ class Courseware(db.Model):
     filename: Mapped[str] = mapped_column(String(255))
     size: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
-    kind: Mapped[str] = mapped_column(String(8))  # pptx | pptm | ppsx | ppsm
+    kind: Mapped[str] = mapped_column(String(8))  # pptx | pptm | ppsx | ppsm (what is analysed)
+    # What was uploaded (formats.FORMATS): kind's formats, or ppt | pps | dps | odp, which are
+    # converted to .pptx in the background; the original stays the version's file.
+    source_format: Mapped[str] = mapped_column(String(8), default="pptx")
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[dt.datetime] = mapped_column(default=now, index=True)
     # Denormalised from the analysis, for lists and the schedule dashboard.
@@ -44,6 +47,11 @@ class Courseware(db.Model):
 
     lecture: Mapped[Lecture] = relationship()
     uploaded_by: Mapped[User | None] = relationship()
+
+    @property
+    def analysed(self) -> bool:
+        """False while the background job converts a .ppt/.pps/.dps/.odp (or if it failed)."""
+        return self.verdict is not None
 
     @property
     def analysis(self) -> dict:

@@ -11,14 +11,12 @@ deletes the temp file and writes nothing.
 
 from __future__ import annotations
 
-import json
 import logging
-import shutil
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -27,13 +25,16 @@ from lecturehub.core import signals
 from lecturehub.core.errors import Forbidden, NotFound, ServiceError
 from lecturehub.core.storage import TooLarge, get_store
 from lecturehub.core.timeutil import now as local_now
-from lecturehub.courseware.analysis import (
-    AnalysisError,
-    AnalysisSettings,
-    DeckAnalysis,
-    PackageLimits,
-    analyze_pptx,
+from lecturehub.courseware import conversion, previews
+from lecturehub.courseware.analysing import (
+    analyse,
+    fill_analysis,
+    max_bytes,
+    source_format,
+    too_large_error,
 )
+from lecturehub.courseware.analysis import DeckAnalysis
+from lecturehub.courseware.formats import OOXML
 from lecturehub.courseware.models import Courseware
 from lecturehub.extensions import db
 from lecturehub.schedule import lectures
@@ -41,53 +42,18 @@ from lecturehub.schedule.models import Lecture
 
 log = logging.getLogger(__name__)
 
-WRONG_TYPE = {"legacy_ppt", "encrypted", "not_presentation", "template", "theme"}
-KINDS = ("pptx", "pptm", "ppsx", "ppsm")
 
-
-# --- settings and refusals -------------------------------------------------------------------
-
-
-def max_bytes() -> int:
-    return int(current_app.config["COURSEWARE_MAX_BYTES"])
-
-
-def analysis_settings() -> AnalysisSettings:
-    config = current_app.config
-    return AnalysisSettings(
-        limit_seconds=int(config["TALK_LIMIT_SECONDS"]),
-        han_chars_per_min=float(config["HAN_CHARS_PER_MIN"]),
-        english_words_per_min=float(config["ENGLISH_WORDS_PER_MIN"]),
-        limits=PackageLimits(max_file_bytes=max_bytes()),
-    )
-
-
-def too_large_error() -> ServiceError:
-    limit_mb = max_bytes() // (1024 * 1024)
-    message = f"课件文件超过 {limit_mb} MB 的上限。请压缩图片和视频（或删去视频）后再上传。"
-    return ServiceError(message, "too_large", 413)
-
-
-def refusal(exc: AnalysisError) -> ServiceError:
-    """AnalysisError → ServiceError: 415 wrong type, 413 too large, 422 broken."""
-    if exc.code == "too_large":
-        return ServiceError(exc.message, exc.code, 413)
-    message = exc.message
-    if exc.code == "legacy_ppt" and shutil.which("soffice"):
-        message += "（服务器已安装 LibreOffice，也可请党政办代为转换为 .pptx。）"
-    return ServiceError(message, exc.code, 415 if exc.code in WRONG_TYPE else 422)
-
-
-def clean_filename(filename: str | None, kind: str) -> str:
-    """The original name as data: no directories, no control characters, a sane length."""
+def clean_filename(filename: str | None, fmt: str) -> str:
+    """The original name as data: no directories, no control characters, a sane length; the
+    format's extension added when the name does not end in one that fits the content."""
     name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip(" .")
     name = name[-200:] if len(name) > 200 else name
     if not name:
-        return f"课件.{kind}"
-    if Path(name).suffix.lower().lstrip(".") not in KINDS:
-        name = f"{name}.{kind}"
-    return name
+        return f"课件.{fmt}"
+    suffix = Path(name).suffix.lower().lstrip(".")
+    fits = suffix == fmt or (fmt in OOXML and suffix in OOXML)
+    return name if fits else f"{name}.{fmt}"
 
 
 # --- permissions -----------------------------------------------------------------------------
@@ -109,10 +75,25 @@ def check_can_upload(user, lecture: Lecture) -> None:
 # --- upload ----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Incoming:
+    """An upload spooled into the store's temp folder, with what its content says it is."""
+
+    tmp: Path
+    sha256: str
+    size: int
+    source_format: str
+    filename: str
+
+
 def upload_courseware(
     lecture: Lecture, fileobj: BinaryIO | None, filename: str | None, by: User, now=None
 ) -> tuple[Courseware, bool]:
-    """Store a new version; ``(existing, False)`` when the same bytes were uploaded before."""
+    """Store a new version; ``(existing, False)`` when the same bytes were uploaded before.
+
+    A .pptx (and .pptm, .ppsx, .ppsm) is analysed here; a .ppt, .pps, .dps or .odp is checked
+    here and converted and analysed by the background job queued with the row (its analysis
+    is None until then). Either way the job renders the slide images."""
     check_can_upload(by, lecture)
     if fileobj is None:
         raise ServiceError("请选择要上传的课件文件（.pptx）。", "no_file", 400)
@@ -125,18 +106,18 @@ def upload_courseware(
         existing = _version_with_hash(lecture, sha256)
         if existing is not None:
             return existing, False
-        deck = _analyse(tmp)
-        name = clean_filename(filename, deck.kind)
-        return _commit(lecture, tmp, sha256, size, deck, name, by, now or local_now())
+        fmt = source_format(tmp, filename)
+        deck = analyse(tmp) if fmt in OOXML else _converted_before(sha256)
+        incoming = Incoming(tmp, sha256, size, fmt, clean_filename(filename, fmt))
+        return _commit(lecture, incoming, deck, by, now or local_now())
     finally:
         tmp.unlink(missing_ok=True)
 
 
-def _analyse(path: Path) -> DeckAnalysis:
-    try:
-        return analyze_pptx(path, analysis_settings())
-    except AnalysisError as exc:
-        raise refusal(exc) from exc
+def _converted_before(sha256: str) -> DeckAnalysis | None:
+    """The same bytes were converted for another talk: analyse that .pptx now."""
+    path = previews.converted_path(sha256)
+    return analyse(path) if path.is_file() else None
 
 
 def _version_with_hash(lecture: Lecture, sha256: str) -> Courseware | None:
@@ -146,22 +127,25 @@ def _version_with_hash(lecture: Lecture, sha256: str) -> Courseware | None:
     return db.session.scalar(query)
 
 
-def _commit(lecture, tmp, sha256, size, deck, filename, by, now) -> tuple[Courseware, bool]:
-    store = get_store()
+def _commit(lecture, incoming: Incoming, deck, by, now) -> tuple[Courseware, bool]:
+    store, sha256 = get_store(), incoming.sha256
     existed = store.exists(sha256)
-    store.commit_spooled(tmp, sha256)
+    store.commit_spooled(incoming.tmp, sha256)
     row = Courseware(
         lecture_id=lecture.id,
         version=_next_version(lecture),
-        filename=filename,
-        size=size,
+        filename=incoming.filename,
+        size=incoming.size,
         sha256=sha256,
-        kind=deck.kind,
+        kind=deck.kind if deck is not None else "pptx",
+        source_format=incoming.source_format,
         uploaded_by_id=by.id,
         uploaded_at=now,
     )
-    fill_analysis(row, deck)
+    if deck is not None:
+        fill_analysis(row, deck)
     db.session.add(row)
+    conversion.queue(row)  # in the same transaction: no version without its images' job
     try:
         db.session.commit()
     except Exception as exc:
@@ -175,26 +159,6 @@ def _commit(lecture, tmp, sha256, size, deck, filename, by, now) -> tuple[Course
             return duplicate, False
         raise ServiceError("有人同时上传了新版本，请刷新后重试。", "conflict", 409) from exc
     return row, True
-
-
-def fill_analysis(row: Courseware, deck: DeckAnalysis) -> None:
-    row.estimated_seconds = deck.estimated_seconds
-    row.verdict, row.method = deck.verdict, deck.method
-    row.slides_total, row.has_macros = deck.slides_total, deck.has_macros
-    row.analysis_json = json.dumps(deck.to_dict(), ensure_ascii=False)
-    row.slides_json = json.dumps(
-        [
-            {
-                "slide": s.number,
-                "title": s.title,
-                "text": s.text,
-                "notes": s.notes,
-                "hidden": s.hidden,
-            }
-            for s in deck.slides
-        ],
-        ensure_ascii=False,
-    )
 
 
 def _next_version(lecture: Lecture) -> int:
@@ -280,6 +244,7 @@ def delete_version(row: Courseware, by: User) -> Lecture:
     db.session.commit()
     if not _key_in_use(sha256):
         get_store().delete(sha256)
+        previews.remove(sha256)  # a job rendering it now removes what it publishes
     signals.courseware_deleted.send(lecture)
     return lecture
 

@@ -66,7 +66,7 @@ MESSAGES = {
     "no_slides": "课件中没有幻灯片，请检查后重新上传。",
     "unreadable": "无法读取该课件，文件可能已损坏。" + _RESAVE,
 }
-_NOT_PPT = "这不是 PowerPoint 演示文稿（{}），请上传 .pptx 格式的课件。"
+NOT_PPT = "这不是 PowerPoint 演示文稿（{}），请上传 .pptx 格式的课件。"
 _CONTAINERS = {
     "wordprocessingml": "Word 文档",
     "spreadsheetml": "Excel 表格",
@@ -119,24 +119,24 @@ def open_package(path: str | Path, limits: PackageLimits | None = None) -> Packa
     """Open a presentation package after the cheap checks; the caller closes it (or uses ``with``)."""
     limits = limits or PackageLimits()
     path = Path(path)
-    head = _check_file(path, limits)
+    head = check_file(path, limits)
     if head.startswith(OLE_MAGIC):
         raise _classify_ole(path)
     if not head.startswith(b"PK"):
-        raise AnalysisError("not_presentation", _NOT_PPT.format(_describe(head)))
-    with _zip_errors():
+        raise AnalysisError("not_presentation", NOT_PPT.format(describe(head)))
+    with zip_errors():
         zf = zipfile.ZipFile(path)
     try:
-        _check_members(zf.infolist(), limits)
+        check_members(zf.infolist(), limits)
         pkg = Package(path, zf, limits)
-        pkg.kind, pkg.main = _main_part(pkg)
+        pkg.kind, pkg.main = main_part(pkg)
     except BaseException:
         zf.close()
         raise
     return pkg
 
 
-def _check_file(path: Path, limits: PackageLimits) -> bytes:
+def check_file(path: Path, limits: PackageLimits) -> bytes:
     size = path.stat().st_size
     if size == 0:
         raise AnalysisError("empty_file")
@@ -146,14 +146,14 @@ def _check_file(path: Path, limits: PackageLimits) -> bytes:
         return fh.read(8)
 
 
-def _describe(head: bytes) -> str:
+def describe(head: bytes) -> str:
     if head.startswith(b"%PDF"):
         return "PDF 文件"
     return "无法识别的文件类型"
 
 
 @contextlib.contextmanager
-def _zip_errors() -> Iterator[None]:
+def zip_errors() -> Iterator[None]:
     """Turn the zoo of errors a broken zip raises into one ``corrupt_zip`` refusal."""
     try:
         yield
@@ -167,7 +167,7 @@ def _is_xml(name: str) -> bool:
     return name.lower().endswith((".xml", ".rels"))
 
 
-def _check_members(infos: list[zipfile.ZipInfo], limits: PackageLimits) -> None:
+def check_members(infos: list[zipfile.ZipInfo], limits: PackageLimits) -> None:
     if len(infos) > limits.max_members:
         raise AnalysisError("too_large")
     xml = [i for i in infos if _is_xml(i.filename)]
@@ -183,7 +183,7 @@ def _check_members(infos: list[zipfile.ZipInfo], limits: PackageLimits) -> None:
             raise AnalysisError("zip_bomb")
 
 
-_DTD_TOKENS = tuple(
+DTD_TOKENS = tuple(
     t.encode(c) for t in ("<!DOCTYPE", "<!ENTITY") for c in ("utf-8", "utf-16-le", "utf-16-be")
 )
 
@@ -218,6 +218,10 @@ class Package:
     def has_member_ending(self, suffix: str) -> bool:
         return any(name.endswith(suffix) for name in self._infos)
 
+    def members(self) -> list[zipfile.ZipInfo]:
+        """Every file member (no directories), in the zip's order."""
+        return list(self._infos.values())
+
     def read(self, part: str | None) -> bytes | None:
         """Inflate one XML part, counting bytes against its declared size and the limits.
         zipfile itself stops at the declared size and then fails the CRC; a member that
@@ -236,7 +240,7 @@ class Package:
 
     def _inflate(self, info: zipfile.ZipInfo, cap: int) -> bytes:
         chunks, total = [], 0
-        with _zip_errors(), self.zf.open(info) as fh:
+        with zip_errors(), self.zf.open(info) as fh:
             while chunk := fh.read(CHUNK):
                 total += len(chunk)
                 if total > cap or self._xml_read + total > self.limits.max_total_xml_bytes:
@@ -261,7 +265,7 @@ class Package:
         data = self.read(part)
         if data is None:
             return None
-        if any(token in data for token in _DTD_TOKENS):  # a byte scan: cheap, before parsing
+        if any(token in data for token in DTD_TOKENS):  # a byte scan: cheap, before parsing
             raise AnalysisError("unsafe_xml")
         try:
             root = etree.fromstring(data, self._parser)
@@ -311,7 +315,7 @@ class Package:
 
     def _copy(self, info: zipfile.ZipInfo, out: BinaryIO) -> None:
         total = 0
-        with _zip_errors(), self.zf.open(info) as src:
+        with zip_errors(), self.zf.open(info) as src:
             while chunk := src.read(CHUNK):
                 total += len(chunk)
                 if total > info.file_size:
@@ -378,10 +382,10 @@ class _Window(io.RawIOBase):
         return len(data)
 
 
-def _main_part(pkg: Package) -> tuple[str, str]:
+def main_part(pkg: Package) -> tuple[str, str]:
     """(kind, main part name) from the officeDocument relationship and [Content_Types].xml."""
     if pkg.info("[Content_Types].xml") is None:
-        raise AnalysisError("not_presentation", _NOT_PPT.format(_container(pkg)))
+        raise AnalysisError("not_presentation", NOT_PPT.format(container_label(pkg)))
     main = next((r.target for r in pkg.rels("") if r.type == "officeDocument"), None)
     ctype = pkg.content_type(main).split(";")[0].strip().lower() if main else ""
     if ctype in KINDS:
@@ -390,13 +394,13 @@ def _main_part(pkg: Package) -> tuple[str, str]:
         raise AnalysisError("template")
     if ctype in _THEMES:
         raise AnalysisError("theme")
-    raise AnalysisError("not_presentation", _NOT_PPT.format(_container(pkg, ctype)))
+    raise AnalysisError("not_presentation", NOT_PPT.format(container_label(pkg, ctype)))
 
 
-def _container(pkg: Package, ctype: str = "") -> str:
+def container_label(pkg: Package, ctype: str = "") -> str:
     mimetype = pkg.info("mimetype")
     if mimetype is not None and mimetype.file_size < 200:
-        with _zip_errors():
+        with zip_errors():
             ctype = pkg.zf.read(mimetype).decode("ascii", "replace")
     found = next((label for key, label in _CONTAINERS.items() if key in ctype), None)
     return found or ("其他 Office 文件" if ctype else "普通压缩包")
@@ -408,22 +412,74 @@ _CLEAR_TOKEN = 0xE391C05F  # CurrentUserAtom.headerToken of an unencrypted .ppt 
 OLE_READ_BUDGET = 2 * MiB  # header, directory, mini FAT and mini stream of a real file: a few KiB
 
 
+_USER_EDIT_ATOM = 0x0FF5  # the record the Current User atom points at ([MS-PPT] 2.3.3)
+PPT_STREAM = "PowerPoint Document"
+
+
 def _classify_ole(path: Path) -> AnalysisError:
-    """Name the refusal for an OLE2 file by its stream names (and the .ppt encryption token)."""
+    """The analysis's refusal for an OLE2 file: encrypted, not a presentation, else legacy_ppt
+    (the analysis reads only .pptx; the upload converts a clean .ppt, see ``inspect_ole``)."""
     try:
-        with path.open("rb") as fh, olefile.OleFileIO(_ReadBudget(fh, path)) as ole:
+        inspect_ole(path)
+    except AnalysisError as exc:
+        if exc.code in {"encrypted", "not_presentation"}:
+            return exc
+    return AnalysisError("legacy_ppt")
+
+
+def inspect_ole(path: Path, strict: bool = True) -> None:
+    """Return quietly for an unencrypted PowerPoint 97-2003 binary that PowerPoint (and
+    LibreOffice) could start to read: a ``PowerPoint Document`` stream and (``strict``) a
+    ``Current User`` atom pointing at a UserEditAtom in it. Otherwise raise ``encrypted``,
+    ``not_presentation`` or ``unreadable`` (damaged, or hostile: olefile reads within
+    :class:`ReadBudget`)."""
+    try:
+        with path.open("rb") as fh, olefile.OleFileIO(ReadBudget(fh, path)) as ole:
             if ole.exists("EncryptedPackage"):
-                return AnalysisError("encrypted")
-            if not ole.exists("PowerPoint Document"):
-                return AnalysisError("not_presentation", _NOT_PPT.format("其他 Office 旧版文件"))
-            user = ole.openstream("Current User").read(16) if ole.exists("Current User") else b""
-    except Exception:  # a damaged or hostile file: olefile raises many types
-        return AnalysisError("legacy_ppt")
-    encrypted = len(user) >= 16 and struct.unpack_from("<I", user, 12)[0] != _CLEAR_TOKEN
-    return AnalysisError("encrypted" if encrypted else "legacy_ppt")
+                raise AnalysisError("encrypted")
+            if not ole.exists(PPT_STREAM):
+                raise AnalysisError("not_presentation", NOT_PPT.format("其他 Office 旧版文件"))
+            user = ole.openstream("Current User").read(24) if ole.exists("Current User") else b""
+            if len(user) >= 16 and struct.unpack_from("<I", user, 12)[0] != _CLEAR_TOKEN:
+                raise AnalysisError("encrypted")
+            if strict and (
+                len(user) < 20 or not _user_edit_at(ole, fh, struct.unpack_from("<I", user, 16)[0])
+            ):
+                raise AnalysisError("unreadable")
+    except AnalysisError:
+        raise
+    except Exception as exc:  # a damaged or hostile file: olefile raises many types
+        raise AnalysisError("unreadable") from exc
 
 
-class _ReadBudget(_Window):
+def _user_edit_at(ole: olefile.OleFileIO, fh: BinaryIO, offset: int) -> bool:
+    """Is there a UserEditAtom record header at ``offset`` of the PowerPoint Document stream?
+    A small stream is read whole; a large one is not: its FAT chain is followed to the one
+    sector that holds the offset (olefile would read the whole stream into memory)."""
+    entry = next(e for e in ole.direntries if e is not None and e.name == PPT_STREAM)
+    if offset + 8 > entry.size:
+        return False
+    if entry.size < ole.minisectorcutoff:
+        header = ole.openstream(PPT_STREAM).read()[offset : offset + 8]
+    else:
+        header = _read_chain(ole, fh, entry.isectStart, offset, 8)
+    return len(header) == 8 and struct.unpack_from("<H", header, 2)[0] == _USER_EDIT_ATOM
+
+
+def _read_chain(ole: olefile.OleFileIO, fh: BinaryIO, sector: int, offset: int, size: int) -> bytes:
+    """``size`` bytes at ``offset`` of the stream starting at ``sector`` (regular sectors)."""
+    out, step = b"", ole.sectorsize
+    for _ in range(offset // step):  # bounded by the stream's length (checked by the caller)
+        sector = ole.fat[sector]
+    offset %= step
+    while len(out) < size and 0 <= sector < len(ole.fat):
+        fh.seek(step * (sector + 1) + offset)
+        out += fh.read(min(step - offset, size - len(out)))
+        sector, offset = ole.fat[sector], 0
+    return out
+
+
+class ReadBudget(_Window):
     """The whole file, for olefile, refusing to read more than its FAT plus
     :data:`OLE_READ_BUDGET`: olefile reads the whole directory and builds an object per entry,
     so a hostile directory of millions of entries is cut off instead of parsed."""

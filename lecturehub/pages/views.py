@@ -5,19 +5,21 @@ Each view reads top to bottom: load the object, ask each feature for its part, r
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request
 from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from lecturehub.attendance import panels as attendance_panels
+from lecturehub.attendance import services as attendance_services
 from lecturehub.core import timeutil
 from lecturehub.core.errors import ServiceError
-from lecturehub.core.security import role_required
+from lecturehub.core.security import has_role, role_required
 from lecturehub.courseware import panels as courseware_panels
 from lecturehub.courseware import services as courseware_services
 from lecturehub.courseware import status as courseware_status
 from lecturehub.courseware.upload import upload_and_index
+from lecturehub.notifications import panels as notifications_panels
 from lecturehub.ratings import panels as ratings_panels
 from lecturehub.schedule import lectures
 from lecturehub.schedule import services as schedule_services
@@ -62,10 +64,13 @@ def _schedule_card(user) -> Markup | None:
 
 
 def _talk_panels(talk) -> list[Markup]:
-    """What the features show of a talk, in page order: its courseware (verdict, versions,
-    upload form), the slide texts search hits land on, the ratings."""
+    """What the features show of a talk, in page order: the speaker's answer and 催办, its
+    courseware (verdict, versions, upload form), its slide images, the slide texts search hits
+    land on, the ratings."""
     panels = [
+        notifications_panels.talk_panel(talk),
         courseware_panels.lecture_panel(talk),
+        courseware_panels.slide_strip(talk),
         search_panels.slides_panel(talk),
         ratings_panels.lecture_panel(talk),
     ]
@@ -83,6 +88,17 @@ def lecture(lecture_id: int):
         can_edit=lectures.can_edit(current_user, talk),
         panels=_talk_panels(talk),
     )
+
+
+@bp.get("/lectures/<int:lecture_id>/slides/<int:number>")
+@role_required()
+def slide(lecture_id: int, number: int):
+    """One slide of the talk's current courseware, large, with its text and notes beside it."""
+    talk = lectures.get_lecture(lecture_id)
+    view = courseware_panels.slide_view(talk, number)
+    if view is None:
+        abort(404)
+    return render_template("pages/slide.html", lecture=talk, **view)
 
 
 @bp.get("/lectures/<int:lecture_id>/courseware")
@@ -127,7 +143,17 @@ def _upload_refused(talk, exc: ServiceError):
 @bp.route("/sessions/<int:session_id>")
 @role_required()
 def session(session_id: int):
+    """A session: its time and talk, its attendance (state, sign-in, 补录), and for 党政办 the
+    changes it allows — a held session (with attendance) is never moved or cancelled, only
+    voided — and its audit trail."""
     item = schedule_services.get_session(session_id)
+    now = timeutil.now()
     return render_template(
-        "pages/session.html", session=item, attendance_panel=attendance_panels.session_panel(item)
+        "pages/session.html",
+        session=item,
+        attendance_panel=attendance_panels.session_panel(item),
+        held=attendance_services.has_records(item),
+        started=item.starts_at <= now,
+        ended=item.ends_at < now,
+        events=item.events if has_role(current_user, "admin", "inspector") else [],
     )

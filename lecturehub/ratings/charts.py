@@ -21,7 +21,7 @@ def _fmt(value: float | None, percent: bool = False) -> str:
 def _svg(width: int, height: int, label: str, parts: list[str], cls: str) -> Markup:
     body = "".join(parts)
     return Markup(
-        f'<svg class="chart {cls}" viewBox="0 0 {width} {height}" style="max-width:{width}px" '
+        f'<svg class="chart {cls}" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'role="img" '
         f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">{body}</svg>'
     )

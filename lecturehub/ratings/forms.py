@@ -3,13 +3,13 @@ for the page and the API); the forms carry the CSRF token and the free text."""
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 
+from lecturehub.core.forms import Form
 from lecturehub.ratings.models import SCORE_FIELDS
 
 
-class RatingForm(FlaskForm):
+class RatingForm(Form):
     comment = TextAreaField("意见建议（选填，不显示姓名）")
 
     @staticmethod
@@ -20,5 +20,5 @@ class RatingForm(FlaskForm):
         return data
 
 
-class HideCommentForm(FlaskForm):
+class HideCommentForm(Form):
     reason = StringField("隐藏原因")

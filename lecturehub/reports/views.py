@@ -23,7 +23,7 @@ from lecturehub.core.spreadsheet import XLSX
 from lecturehub.core.timeutil import now as local_now
 from lecturehub.ratings.aggregates import DIMENSIONS, LABELS, percent
 from lecturehub.ratings.panels import talk_url
-from lecturehub.reports import charts, exports, quarterly, satisfaction, services
+from lecturehub.reports import annual, charts, exports, quarterly, satisfaction, services
 
 bp = Blueprint("reports", __name__)
 ROLES = ("organiser", "admin")
@@ -118,3 +118,43 @@ def quarterly_xlsx():
         quarterly.quarterly(period), current_app.config["ORG_NAME"], local_now()
     )
     return _xlsx(data, f"小结评估-{period.key}.xlsx")
+
+
+# --- the annual assessment sheet (年度和量化考核): 党政办 and 督查办 ------------------------------
+
+ANNUAL_ROLES = ("admin", "inspector")
+
+
+def _year():
+    """(year, None) or (None, a redirect to this year with the error flashed)."""
+    try:
+        return periods.parse_year(request.args.get("year"), local_now().date()), None
+    except ServiceError as exc:
+        flash(exc.message, "danger")
+        return None, redirect(url_for("reports.annual_page"))
+
+
+@bp.get("/reports/annual")
+@role_required(*ANNUAL_ROLES)
+def annual_page():
+    year, bad = _year()
+    if bad:
+        return bad
+    return render_template(
+        "reports/annual.html",
+        sheet=annual.annual_sheet(year),
+        flag_text=annual.flag_text,
+        this_year=local_now().year,
+    )
+
+
+@bp.get("/reports/annual/export.xlsx")
+@role_required(*ANNUAL_ROLES)
+def annual_xlsx():
+    year, bad = _year()
+    if bad:
+        return bad
+    data = annual.annual_workbook(
+        annual.annual_sheet(year), current_app.config["ORG_NAME"], local_now()
+    )
+    return _xlsx(data, f"年度和量化考核-{year}.xlsx")

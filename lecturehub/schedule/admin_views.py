@@ -1,4 +1,5 @@
-"""排课 pages for 党政办 (admin): dashboard, generate, rotation, series settings, changes.
+"""排课 pages for 党政办 (admin): dashboard (with 待补录 and 需调整), generate, rotation, series
+settings, changes (cancel, move, void and its undo), one-off and backfilled sessions.
 
 Their own blueprint, ``schedule_admin`` (the pages for everyone are ``schedule`` in ``views``).
 """
@@ -6,8 +7,11 @@ Their own blueprint, ``schedule_admin`` (the pages for everyone are ``schedule``
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from wtforms import SelectChoice
 
+from lecturehub.attendance import leave as leave_service
+from lecturehub.attendance import services as attendance_services
 from lecturehub.auth import services as auth_services
 from lecturehub.auth.forms import EmptyForm
 from lecturehub.core import timeutil
@@ -15,6 +19,7 @@ from lecturehub.core.errors import ServiceError
 from lecturehub.core.security import role_required
 from lecturehub.courseware import status as courseware_status
 from lecturehub.extensions import db
+from lecturehub.notifications import workflow as notifications
 from lecturehub.schedule import feeds, lectures, rotation, services
 from lecturehub.schedule.forms import (
     CancelForm,
@@ -23,6 +28,8 @@ from lecturehub.schedule.forms import (
     MoveForm,
     RotationForm,
     SeriesForm,
+    UnvoidForm,
+    VoidForm,
 )
 from lecturehub.schedule.generation import generate_sessions
 
@@ -41,8 +48,19 @@ def dashboard():
     now = timeutil.now()
     sessions = lectures.dashboard_sessions(now)
     talks = [s.lecture.id for s in sessions if s.lecture is not None]
-    rows = lectures.dashboard(sessions, courseware_status.courseware_status(talks), now)
-    return render_template("schedule/dashboard.html", rows=rows, feed_token=feeds.all_feed_token())
+    adjust = {
+        session_id: [f"{leave_service.DUTY_WARNING}（{leave.user.name}已获准请假）"]
+        for session_id, leave in leave_service.talks_needing_change(sessions).items()
+    }
+    rows = lectures.dashboard(sessions, courseware_status.courseware_status(talks), now, adjust)
+    return render_template(
+        "schedule/dashboard.html",
+        rows=rows,
+        adjust=adjust,
+        unrecorded=attendance_services.unrecorded_sessions(now),
+        feed_token=feeds.all_feed_token(),
+        declined=notifications.declined(talks),
+    )
 
 
 @bp.route("/admin/schedule/generate", methods=["GET", "POST"])
@@ -168,17 +186,22 @@ def extra_session():
     form = ExtraSessionForm()
     form.series.choices = [SelectChoice(s.id, s.name) for s in services.list_series()]
     if form.validate_on_submit():
+        spec = services.ExtraSession(
+            services.get_series(form.series.data),
+            form.date.data,
+            form.time.data,
+            form.title.data,
+            venue=form.venue.data,
+            duration_minutes=form.duration.data,
+            backfill=form.backfill.data,
+        )
         try:
-            item = services.add_extra_session(
-                services.get_series(form.series.data),
-                form.date.data,
-                form.time.data,
-                form.title.data,
-                form.venue.data,
-                form.duration.data,
-            )
+            item = services.add_extra_session(spec, by=current_user)
         except ServiceError as exc:
             return _refused(exc, "schedule/extra.html", form=form)
+        if item.backfill:
+            flash("已补录该活动，请记录它的考勤（记录之前不计缺席）。", "success")
+            return redirect(url_for("attendance_manage.record", session_id=item.id))
         flash("已添加临时活动。", "success")
         return redirect(url_for("pages.session", session_id=item.id))
     status = 422 if request.method == "POST" else 200
@@ -192,7 +215,7 @@ def cancel_session(session_id: int):
     form = CancelForm()
     if form.validate_on_submit():
         try:
-            services.cancel_session(item, form.reason.data)
+            services.cancel_session(item, form.reason.data, by=current_user)
         except ServiceError as exc:
             return _refused(exc, "schedule/change.html", form=form, session=item, action="cancel")
         flash("已取消该活动，参加人员会看到取消原因。", "success")
@@ -211,21 +234,49 @@ def move_session(session_id: int):
         else None
     )
     if form.validate_on_submit():
+        move = services.SessionMove(
+            form.date.data, form.time.data, form.reason.data, venue=form.venue.data
+        )
         try:
-            services.move_session(
-                item,
-                form.date.data,
-                form.time.data,
-                form.venue.data,
-                form.reason.data,
-                now=timeutil.now(),
-            )
+            services.move_session(item, move, by=current_user, now=timeutil.now())
         except ServiceError as exc:
             return _refused(exc, "schedule/change.html", form=form, session=item, action="move")
         flash("已调整该活动，参加人员会看到调整原因。", "success")
         return redirect(url_for("pages.session", session_id=item.id))
     status = 422 if request.method == "POST" else 200
     return render_template("schedule/change.html", form=form, session=item, action="move"), status
+
+
+@bp.route("/sessions/<int:session_id>/void", methods=["GET", "POST"])
+@role_required("admin")
+def void_session(session_id: int):
+    """作废: the session counts for nobody; its records stay, and the void can be undone."""
+    item = services.get_session(session_id)
+    form = VoidForm()
+    if form.validate_on_submit():
+        try:
+            services.void_session(item, form.reason.data, current_user)
+        except ServiceError as exc:
+            return _refused(exc, "schedule/void.html", form=form, session=item)
+        flash("已作废该活动：它不计入任何人的考勤，记录保留备查。", "success")
+        return redirect(url_for("pages.session", session_id=item.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("schedule/void.html", form=form, session=item), status
+
+
+@bp.route("/sessions/<int:session_id>/unvoid", methods=["POST"])
+@role_required("admin")
+def unvoid_session(session_id: int):
+    item = services.get_session(session_id)
+    form = UnvoidForm()
+    if form.validate_on_submit():
+        try:
+            services.unvoid_session(item, current_user, form.reason.data)
+            flash("已撤销作废，该活动重新计入考勤。", "success")
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+    return redirect(url_for("pages.session", session_id=item.id))
 
 
 @bp.route("/sessions/<int:session_id>/lecture", methods=["POST"])

@@ -187,25 +187,32 @@ def _fill_talks(talks: list[Lecture]) -> int:
 
 def _changes(progress: Callable[[str], None]) -> None:
     training = [s for s in services.list_series() if s.kind == "training"][0]
-    with contextlib.suppress(ServiceError):  # already there on a second run
-        services.add_extra_session(
-            training, dt.date(2026, 12, 12), dt.time(8, 30), "双拥运动会", "乡中心学校操场", 180
-        )
     now = timeutil.now()
+    games = dt.datetime(2026, 12, 12, 8, 30)
+    spec = services.ExtraSession(
+        training,
+        games.date(),
+        games.time(),
+        "双拥运动会",
+        venue="乡中心学校操场",
+        duration_minutes=180,
+        backfill=games < now,  # a demo loaded after the games records them after the fact
+    )
+    with contextlib.suppress(ServiceError):  # already there on a second run
+        services.add_extra_session(spec, now=now)
     upcoming = services.list_sessions(
         now.date() + dt.timedelta(days=1), now.date() + dt.timedelta(days=10), kind="training"
     )
     movable = [s for s in upcoming if not s.moved and not s.cancelled and not s.is_extra]
     if movable:
         session = movable[0]
-        services.move_session(
-            session,
+        move = services.SessionMove(
             session.date,
             session.starts_at.time(),
-            "乡政府大院",
             "天气预报有雨，改在乡政府大院集合，路线不变。",
-            now=now,
+            venue="乡政府大院",
         )
+        services.move_session(session, move, now=now)
         progress(f"已调整 {session.date.isoformat()} 的晨练地点（演示“已调整”）。")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,36 +16,37 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from lecturehub.auth.forms import MultiCheckboxField
+from lecturehub.core.forms import Form
 from lecturehub.core.timeutil import WEEKDAYS_ZH
 from lecturehub.schedule.models import CATEGORIES
 
 DATE_REQUIRED = DataRequired("请填写日期（YYYY-MM-DD）。")
 
 
-class GenerateForm(FlaskForm):
+class GenerateForm(Form):
     start = DateField("开始日期", validators=[DATE_REQUIRED])
     end = DateField("结束日期", validators=[DATE_REQUIRED])
     series = SelectField("系列", coerce=int, default=0)
 
 
-class RotationForm(FlaskForm):
+class RotationForm(Form):
     start = DateField("开始日期", validators=[DATE_REQUIRED])
     end = DateField("结束日期", validators=[DATE_REQUIRED])
     departments = MultiCheckboxField("参加轮讲的部门和中心", coerce=int)
 
 
-class CancelForm(FlaskForm):
+class CancelForm(Form):
     reason = StringField("取消原因", validators=[DataRequired("请填写原因。"), Length(max=500)])
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     date = DateField("新日期", validators=[DATE_REQUIRED])
     time = TimeField("开始时间", validators=[DataRequired("请填写时间。")])
     venue = StringField("地点", validators=[Length(max=120)])
     reason = StringField("调整原因", validators=[DataRequired("请填写原因。"), Length(max=500)])
 
 
-class ExtraSessionForm(FlaskForm):
+class ExtraSessionForm(Form):
     series = SelectField("所属系列", coerce=int)
     title = StringField(
         "名称（如 专题讲座、双拥运动会）",
@@ -56,9 +56,20 @@ class ExtraSessionForm(FlaskForm):
     time = TimeField("开始时间", validators=[DataRequired("请填写时间。")])
     duration = IntegerField("时长（分钟）", validators=[Optional(), NumberRange(5, 600)])
     venue = StringField("地点（留空用系列的地点）", validators=[Length(max=120)])
+    backfill = BooleanField("补录：该活动已经举行，现在补记（补录的活动在记录考勤之前不计缺席）")
 
 
-class LectureForm(FlaskForm):
+class VoidForm(Form):
+    reason = StringField(
+        "作废原因", validators=[DataRequired("请填写作废原因。"), Length(max=1000)]
+    )
+
+
+class UnvoidForm(Form):
+    reason = StringField("撤销作废的原因（可选）", validators=[Length(max=1000)])
+
+
+class LectureForm(Form):
     title = StringField("题目", validators=[Length(max=200)])
     speaker = SelectField("讲课人", coerce=int, default=0)
     department = SelectField("负责部门", coerce=int, default=0)
@@ -69,7 +80,7 @@ class LectureForm(FlaskForm):
     deadline = DateTimeLocalField("课件截止时间", format="%Y-%m-%dT%H:%M", validators=[Optional()])
 
 
-class SeriesForm(FlaskForm):
+class SeriesForm(Form):
     weekdays = MultiCheckboxField(
         "星期", coerce=int, choices=[SelectChoice(i, day) for i, day in enumerate(WEEKDAYS_ZH)]
     )

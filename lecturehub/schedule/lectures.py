@@ -119,10 +119,13 @@ def update_lecture(lecture: Lecture, changes: dict, by: User | None = None) -> L
     cleaned = _clean(changes, lecture.session.starts_at)
     if cleaned.get("deadline", UNSET) is None:
         cleaned["deadline"] = services.default_deadline(lecture.session.starts_at)
+    previous = lecture.speaker
     _assign(lecture, cleaned)
     db.session.commit()
     if SEARCH_FIELDS & cleaned.keys():
         signals.lecture_changed.send(lecture)
+    if lecture.speaker is not None and lecture.speaker != previous:
+        signals.talk_assigned.send(lecture, speaker=lecture.speaker, previous=previous)
     return lecture
 
 
@@ -144,7 +147,14 @@ def new_lecture(session: Session, commit: bool = True, **changes) -> Lecture:
     db.session.add(lecture)
     if commit:
         db.session.commit()
+        _announce_speaker(lecture)
     return lecture
+
+
+def _announce_speaker(lecture: Lecture) -> None:
+    """A new talk with a speaker: tell who listens (``signals.talk_assigned``)."""
+    if lecture.speaker is not None:
+        signals.talk_assigned.send(lecture, speaker=lecture.speaker, previous=None)
 
 
 def _session_on(series, day: dt.date) -> Session:
@@ -190,6 +200,7 @@ def add_lecture_on_date(day: dt.date | None, **changes) -> Lecture:
         db.session.rollback()
         raise
     db.session.commit()
+    _announce_speaker(lecture)
     return lecture
 
 
@@ -247,14 +258,19 @@ def dashboard_sessions(now: dt.datetime, weeks: int = 4) -> list[Session]:
     return [s for s in sessions if s.ends_at >= now]
 
 
-def dashboard(sessions: list[Session], courseware: dict[int, dict], now) -> list[DashboardRow]:
+def dashboard(
+    sessions: list[Session],
+    courseware: dict[int, dict],
+    now,
+    more: dict[int, list[str]] | None = None,
+) -> list[DashboardRow]:
     """One row per session with its talk's courseware status (lecture id → the courseware
-    feature's status dict) and what is overdue."""
+    feature's status dict) and what is overdue; ``more`` adds other features' problems per
+    session id (attendance: 需调整 when the speaker is on leave)."""
     rows = []
     for session in sessions:
         lecture = session.lecture
         status = courseware.get(lecture.id) if lecture is not None else None
-        rows.append(
-            DashboardRow(session, lecture, status, _problems(session, lecture, status, now))
-        )
+        problems = _problems(session, lecture, status, now) + (more or {}).get(session.id, [])
+        rows.append(DashboardRow(session, lecture, status, problems))
     return rows

@@ -64,9 +64,18 @@ class Session(db.Model):
     moved_from: Mapped[dt.datetime | None]  # the original start, kept across later moves
     sequence: Mapped[int] = mapped_column(default=0)  # iCalendar SEQUENCE, bumped on changes
     created_at: Mapped[dt.datetime] = mapped_column(default=now)
+    backfill: Mapped[bool] = mapped_column(default=False)  # 补录: created after it was held
+    # 作废: held, but counts for nobody (its attendance records stay, for the audit)
+    voided_at: Mapped[dt.datetime | None]
+    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    void_reason: Mapped[str] = mapped_column(Text, default="")
 
     series: Mapped[Series] = relationship()
     lecture: Mapped[Lecture | None] = relationship(back_populates="session", uselist=False)
+    voided_by: Mapped[User | None] = relationship(foreign_keys=[voided_by_id])
+    events: Mapped[list[SessionEvent]] = relationship(
+        back_populates="session", order_by="SessionEvent.id"
+    )
 
     @property
     def ends_at(self) -> dt.datetime:
@@ -81,6 +90,10 @@ class Session(db.Model):
         return self.moved_from is not None
 
     @property
+    def voided(self) -> bool:
+        return self.voided_at is not None
+
+    @property
     def display_status(self) -> str:
         """scheduled | moved | cancelled (what attendees see)."""
         if self.cancelled:
@@ -90,6 +103,37 @@ class Session(db.Model):
     @property
     def label(self) -> str:
         return self.title or self.series.name
+
+
+EVENT_LABELS = {
+    "created": "新建临时活动",
+    "backfill": "补录已举行的活动",
+    "moved": "调整时间/地点",
+    "cancelled": "取消",
+    "voided": "作废",
+    "unvoided": "撤销作废",
+}
+
+
+class SessionEvent(db.Model):
+    """One change to a session, kept for the audit trail (who, when, what, why). Never deleted."""
+
+    __tablename__ = "session_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(default=now)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(20))  # a key of EVENT_LABELS
+    reason: Mapped[str] = mapped_column(Text, default="")
+    detail: Mapped[str] = mapped_column(Text, default="")  # e.g. the old → new time
+
+    session: Mapped[Session] = relationship(back_populates="events")
+    by: Mapped[User | None] = relationship()
+
+    @property
+    def label(self) -> str:
+        return EVENT_LABELS.get(self.action, self.action)
 
 
 class Lecture(db.Model):

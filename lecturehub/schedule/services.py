@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import select
@@ -14,7 +15,7 @@ from lecturehub.core import signals, timeutil
 from lecturehub.core.errors import Conflict, NotFound, ServiceError
 from lecturehub.extensions import db
 from lecturehub.schedule.generation import check_not_holiday, start_time_for
-from lecturehub.schedule.models import KIND_LECTURE, KIND_TRAINING, Series, Session
+from lecturehub.schedule.models import KIND_LECTURE, KIND_TRAINING, Series, Session, SessionEvent
 
 STATUS_CANCELLED = "cancelled"
 
@@ -160,15 +161,33 @@ def _required_reason(reason: str | None) -> str:
     return reason
 
 
-def cancel_session(session: Session, reason: str, now: dt.datetime | None = None) -> Session:
-    reason = _required_reason(reason)
+def _log(session: Session, action: str, by: User | None, at: dt.datetime, **text: str) -> None:
+    """Keep one change in the session's audit trail (the caller commits)."""
+    session.events.append(SessionEvent(action=action, by_id=getattr(by, "id", None), at=at, **text))
+
+
+def _stamp(moment: dt.datetime) -> str:
+    return f"{moment:%Y-%m-%d %H:%M}"
+
+
+def cancel_session(
+    session: Session, reason: str, by: User | None = None, now: dt.datetime | None = None
+) -> Session:
+    """Cancel a session not yet held; a held one (with attendance) can only be voided."""
+    now = now or timeutil.now()
     if session.cancelled:
         raise Conflict("该活动已取消。", "already_cancelled")
-    if session.ends_at < (now or timeutil.now()):
-        raise ServiceError("已经举行的活动不能取消。", "session_past")
+    signals.session_changing.send(session, change="cancel")
+    reason = _required_reason(reason)
+    if session.ends_at < now:
+        raise ServiceError("已经举行的活动不能取消；如需不计入考勤，请“作废”。", "session_past")
     session.status, session.change_reason = STATUS_CANCELLED, reason
     session.sequence += 1
+    _log(session, "cancelled", by, now, reason=reason)
     db.session.commit()
+    signals.session_changed.send(
+        session, change="cancelled", before=session.starts_at, reason=reason
+    )
     return session
 
 
@@ -189,71 +208,146 @@ def _check_move_target(session: Session, starts_at: dt.datetime) -> None:
             )
 
 
+@dataclass(frozen=True)
+class SessionMove:
+    """Where a session moves: a new date and time, optionally a venue, and why."""
+
+    day: dt.date | None
+    at: dt.time | None
+    reason: str
+    venue: str | None = None
+
+
 def move_session(
-    session: Session,
-    day: dt.date | None,
-    at: dt.time | None,
-    venue: str | None,
-    reason: str,
-    now: dt.datetime | None = None,
+    session: Session, move: SessionMove, by: User | None = None, now: dt.datetime | None = None
 ) -> Session:
-    """Move a session to a new date/time/venue; its talk (and deadline, if default) follows."""
-    reason = _required_reason(reason)
-    if day is None or at is None:
-        raise ServiceError("请填写新的日期和时间。", "missing_date")
+    """Move a session to a new date/time/venue; its talk (and deadline, if default) follows.
+
+    A session with attendance records (held) stays where it was held (409, from attendance)."""
+    now = now or timeutil.now()
     if session.cancelled:
         raise ServiceError("已取消的活动不能调整。", "session_cancelled")
-    starts_at = dt.datetime.combine(day, at)
-    if starts_at < (now or timeutil.now()):
+    if session.voided:
+        raise ServiceError("已作废的活动不能调整。", "session_void")
+    signals.session_changing.send(session, change="move")
+    reason = _required_reason(move.reason)
+    if move.day is None or move.at is None:
+        raise ServiceError("请填写新的日期和时间。", "missing_date")
+    starts_at = dt.datetime.combine(move.day, move.at)
+    if starts_at < now:
         raise ServiceError("不能调整到已经过去的时间。", "past_time")
-    check_not_holiday(day)
+    check_not_holiday(move.day)
     _check_move_target(session, starts_at)
     lecture = session.lecture
     if lecture is not None and lecture.deadline == default_deadline(session.starts_at):
         lecture.deadline = default_deadline(starts_at)
-    old_day = session.date
+    old_day, old_start, old_venue = session.date, session.starts_at, session.venue
     if session.moved_from is None:
         session.moved_from = session.starts_at
-    session.date, session.starts_at = day, starts_at
-    session.venue = (venue or "").strip() or session.venue
+    session.date, session.starts_at = move.day, starts_at
+    session.venue = (move.venue or "").strip()[:120] or session.venue
     session.change_reason, session.sequence = reason, session.sequence + 1
+    detail = f"{_stamp(old_start)} {old_venue} → {_stamp(starts_at)} {session.venue}"
+    _log(session, "moved", by, now, reason=reason, detail=detail)
     db.session.commit()
     if lecture is not None and session.date != old_day:
         signals.lecture_changed.send(lecture)
+    signals.session_changed.send(session, change="moved", before=old_start, reason=reason)
     return session
 
 
-def add_extra_session(
-    series: Series,
-    day: dt.date | None,
-    at: dt.time | None,
-    title: str,
-    venue: str = "",
-    duration_minutes: int | None = None,
+def void_session(
+    session: Session, reason: str, by: User, now: dt.datetime | None = None
 ) -> Session:
-    """A one-off session (专题讲座, 运动会 …) in a series, with its own title."""
-    title = (title or "").strip()
+    """作废: a session that has begun counts for nobody; its records stay, for the audit."""
+    now = now or timeutil.now()
+    if session.cancelled:
+        raise ServiceError("已取消的活动无需作废。", "session_cancelled")
+    if session.voided:
+        raise Conflict("该活动已作废。", "already_void")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("请填写作废原因。", "missing_reason")
+    if session.starts_at > now:
+        raise ServiceError("尚未开始的活动请“取消本场”，不必作废。", "session_not_held")
+    session.voided_at, session.voided_by_id, session.void_reason = now, by.id, reason[:1000]
+    _log(session, "voided", by, now, reason=reason[:1000])
+    db.session.commit()
+    signals.session_changed.send(session, change="voided", reason=session.void_reason)
+    return session
+
+
+def unvoid_session(
+    session: Session, by: User, reason: str = "", now: dt.datetime | None = None
+) -> Session:
+    """Undo a void: the session counts again, with the records it had."""
+    now = now or timeutil.now()
+    if not session.voided:
+        raise Conflict("该活动没有作废。", "not_void")
+    detail = f"原作废原因：{session.void_reason}"
+    session.voided_at, session.voided_by_id, session.void_reason = None, None, ""
+    reason = (reason or "").strip()[:1000]
+    _log(session, "unvoided", by, now, reason=reason, detail=detail)
+    db.session.commit()
+    signals.session_changed.send(session, change="unvoided", reason=reason)
+    return session
+
+
+@dataclass(frozen=True)
+class ExtraSession:
+    """A one-off session (专题讲座, 运动会 …); ``backfill`` (补录) for one already held."""
+
+    series: Series
+    day: dt.date | None
+    at: dt.time | None
+    title: str
+    venue: str = ""
+    duration_minutes: int | None = None
+    backfill: bool = False
+
+
+def add_extra_session(
+    spec: ExtraSession, by: User | None = None, now: dt.datetime | None = None
+) -> Session:
+    """Add a one-off session to a series, with its own title.
+
+    A start in the past is refused unless ``backfill`` says so on purpose; a backfilled session
+    starts ``unrecorded`` (nobody is absent until its attendance is recorded)."""
+    now = now or timeutil.now()
+    title = (spec.title or "").strip()
     if not title:
         raise ServiceError("请填写临时活动的名称。", "missing_title")
-    if day is None or at is None:
+    if spec.day is None or spec.at is None:
         raise ServiceError("请填写日期和时间。", "missing_date")
-    duration = duration_minutes or series.duration_minutes
+    series = spec.series
+    duration = spec.duration_minutes or series.duration_minutes
     if not 5 <= duration <= 600:
         raise ServiceError("时长须在 5 到 600 分钟之间。", "bad_duration")
-    starts_at = dt.datetime.combine(day, at)
+    starts_at = dt.datetime.combine(spec.day, spec.at)
+    if starts_at < now and not spec.backfill:
+        raise ServiceError(
+            "开始时间已经过去。如需补录已经举行的活动，请选择“补录”"
+            "（补录的活动在记录考勤之前不计缺席）。",
+            "past_session",
+        )
+    if spec.backfill and starts_at >= now:
+        raise ServiceError("“补录”只用于已经举行的活动，将来的活动请不要选择补录。", "not_past")
     clash = select(Session.id).where(Session.series_id == series.id, Session.starts_at == starts_at)
     if db.session.scalar(clash) is not None:
         raise Conflict("该系列在这个时间已有活动。", "session_clash")
     session = Session(
         series=series,
-        date=day,
+        date=spec.day,
         starts_at=starts_at,
         is_extra=True,
+        backfill=spec.backfill,
         title=title[:120],
-        venue=(venue or "").strip() or series.venue,
+        venue=(spec.venue or "").strip()[:120] or series.venue,
         duration_minutes=duration,
+        created_at=now,
     )
     db.session.add(session)
+    _log(session, "backfill" if spec.backfill else "created", by, now, detail=_stamp(starts_at))
     db.session.commit()
     return session
 

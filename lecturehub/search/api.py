@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request, url_for
 
 from lecturehub.core.security import api_view
+from lecturehub.courseware import previews
 from lecturehub.search import params as search_params
 from lecturehub.search import services
 
@@ -24,7 +25,8 @@ SEARCH_PARAMS = {
 }
 
 
-def hit_dict(hit) -> dict:
+def hit_dict(hit, thumb: str | None = None) -> dict:
+    """One hit; ``thumb``: the URL of its slide's thumbnail, None while there is none."""
     return {
         "lecture_id": hit.lecture_id,
         "lecture_title": hit.lecture_title,
@@ -39,12 +41,14 @@ def hit_dict(hit) -> dict:
         "hidden": hit.hidden,
         "score": round(hit.score, 4),
         "url": url_for("pages.lecture", lecture_id=hit.lecture_id, _anchor=f"slide-{hit.slide}"),
+        "thumb": thumb,
     }
 
 
 @bp.get("/search")
 @api_view(
-    summary="搜索课件幻灯片（每页幻灯片一条结果，最相关的在前；snippet 为已转义的 HTML，匹配处用 <mark> 标出）",
+    summary="搜索课件幻灯片（每页幻灯片一条结果，最相关的在前；snippet 为已转义的 HTML，"
+    "匹配处用 <mark> 标出；thumb 为该页缩略图地址，尚未生成时为 null）",
     params=SEARCH_PARAMS,
     responses={400: "查询格式有误，或日期、页码无效（bad_query）"},
 )
@@ -57,11 +61,14 @@ def search():
         per_page=params.per_page,
         **params.index_filters(),
     )
+    thumbs = previews.thumbs_for({(hit.courseware_id, hit.slide) for hit in result.hits})
     return jsonify(
         {
             "total": result.total,
             "page": result.page,
             "per_page": result.per_page,
-            "hits": [hit_dict(hit) for hit in result.hits],
+            "hits": [
+                hit_dict(hit, thumbs.get((hit.courseware_id, hit.slide))) for hit in result.hits
+            ],
         }
     )

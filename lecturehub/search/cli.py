@@ -20,6 +20,7 @@ import click
 from flask.cli import with_appcontext
 
 from lecturehub.core.errors import ServiceError
+from lecturehub.courseware import maintenance as courseware_maintenance
 from lecturehub.courseware import services as courseware_services
 from lecturehub.search import maintenance, services
 from lecturehub.search.index import ENGINES
@@ -102,13 +103,19 @@ def check_command(repair: bool, engine: str | None) -> None:
     for problem in report.remaining:
         if problem not in report.found:
             click.echo(f"[问题] {problem.message}")
-    if report.ok:
+    images = courseware_maintenance.problems()  # slide images nobody is making
+    for line in images:
+        click.echo(f"[问题] {line}")
+    if report.ok and not images:
         click.echo("检查完毕：搜索索引与数据库一致，课件文件完好。")
         sys.exit(0)
     fixable = [p for p in report.remaining if p.fixable]
     option = "" if services.is_configured(engine) else f" --engine {engine}"
     hint = f"；可运行 lecturehub check --repair{option} 修复索引" if fixable and not repair else ""
-    click.echo(f"检查完毕：仍有 {len(report.remaining)} 个问题{hint}。", err=True)
+    if images:
+        hint += "；可运行 lecturehub previews --missing 生成幻灯片图片"
+    count = len(report.remaining) + len(images)
+    click.echo(f"检查完毕：仍有 {count} 个问题{hint}。", err=True)
     sys.exit(1)
 
 

@@ -301,6 +301,13 @@ def _version_deleted(lecture: Lecture, **_) -> None:
     _follow(lecture.id)
 
 
+@signals.courseware_analysed.connect
+def _version_analysed(row: Courseware, **_) -> None:
+    """A converted deck's slide texts arrived from the background job: index them if it is
+    (still) the talk's current version — reindex_lecture indexes whatever is current."""
+    _follow(row.lecture_id)
+
+
 @signals.lecture_changed.connect
 def _lecture_changed(lecture: Lecture, **_) -> None:
     """The slides carry the talk's title, speaker, department, category and date: the index

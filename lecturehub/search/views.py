@@ -6,6 +6,7 @@ from flask import Blueprint, render_template, request, url_for
 
 from lecturehub.core.errors import ServiceError
 from lecturehub.core.security import role_required
+from lecturehub.courseware import previews
 from lecturehub.search import params as search_params
 from lecturehub.search import results
 
@@ -27,6 +28,13 @@ def _drop_links(params, choices) -> list[tuple[str, str]]:
     ]
 
 
+def _thumbs(found) -> dict:
+    """(courseware id, slide) → thumbnail URL for the hits shown on this page."""
+    if found is None:
+        return {}
+    return previews.thumbs_for({(h.courseware_id, h.slide) for t in found.talks for h in t.hits})
+
+
 def _page_url(params, page: int) -> str:
     return url_for("search.search", **params.replace(page=page).args())
 
@@ -38,6 +46,7 @@ def search():
     context = {
         "choices": choices,
         "hit_url": hit_url,
+        "hit_thumb": lambda hit: None,
         "page_url": None,
         "found": None,
         "recent": None,
@@ -54,6 +63,8 @@ def search():
             context["found"] = results.search_talks(params)
     except ServiceError as exc:
         return _refused(context, params, exc)
+    thumbs = _thumbs(context["found"])
+    context["hit_thumb"] = lambda hit: thumbs.get((hit.courseware_id, hit.slide))
     context["page_url"] = lambda page: _page_url(params, page)
     context["drop_links"] = _drop_links(params, choices)
     return render_template("search/search.html", params=params, error=None, **context)

@@ -25,15 +25,10 @@ def test_leave_on_the_day_of_the_session_is_accepted_but_late(app):
 
 def test_range_leave_is_late_against_its_first_session(app):
     make_session(T0 + dt.timedelta(days=2))  # Wednesday; nothing on Monday in this range
-    leave = leave_service.request_leave(
-        make_user(),
-        series_of(),
-        "公假",
-        "出差",
-        date_from=T0.date(),
-        date_to=T0.date() + dt.timedelta(days=2),
-        now=dt.datetime(2026, 11, 24, 9),
+    ask = leave_service.LeaveAsk(
+        series_of(), "公假", "出差", date_from=T0.date(), date_to=T0.date() + dt.timedelta(days=2)
     )
+    leave = leave_service.request_leave(make_user(), ask, now=dt.datetime(2026, 11, 24, 9))
     assert leave.late is False
 
 
@@ -48,11 +43,13 @@ def test_leave_for_past_dates_is_refused(app):
     error = service_error(
         lambda: leave_service.request_leave(
             make_user(),
-            series_of(),
-            "事假",
-            "家中有事",
-            date_from=dt.date(2026, 11, 1),
-            date_to=dt.date(2026, 11, 2),
+            leave_service.LeaveAsk(
+                series_of(),
+                "事假",
+                "家中有事",
+                date_from=dt.date(2026, 11, 1),
+                date_to=dt.date(2026, 11, 2),
+            ),
             now=T0,
         )
     )
@@ -135,15 +132,8 @@ def test_someone_else_cannot_withdraw_my_leave(app):
 def test_an_admin_may_record_leave_on_someones_behalf(app):
     admin, user = make_user("boss", roles=["admin"]), make_user("zhang")
     session = make_session(T0)
-    leave = leave_service.request_leave(
-        user,
-        session.series,
-        "病假",
-        "住院",
-        session=session,
-        by=admin,
-        now=T0 - dt.timedelta(days=2),
-    )
+    ask = leave_service.LeaveAsk(session.series, "病假", "住院", session=session)
+    leave = leave_service.request_leave(user, ask, by=admin, now=T0 - dt.timedelta(days=2))
     assert (leave.user_id, leave.created_by_id) == (user.id, admin.id)
 
 
@@ -152,10 +142,7 @@ def test_a_member_may_not_record_leave_for_someone_else(app):
     error = service_error(
         lambda: leave_service.request_leave(
             make_user(),
-            session.series,
-            "事假",
-            "x",
-            session=session,
+            leave_service.LeaveAsk(session.series, "事假", "x", session=session),
             by=make_user(),
             now=T0 - dt.timedelta(days=2),
         )

@@ -78,6 +78,7 @@ def test_every_correction_is_kept_with_who_when_old_new_why(app, db):
     admin = make_user("boss", roles=["admin"])
     session = make_session()
     user = make_user()
+    sign_in(session, admin)  # the session was recorded: the user counts as absent
     first_at = session.starts_at + dt.timedelta(days=1)
     correct(session, user, "late", leader, "手机没电，现场确认迟到", late_minutes=10, at=first_at)
     correct(session, user, "present", admin, "核实为准时到场", at=first_at + dt.timedelta(hours=1))
@@ -88,7 +89,7 @@ def test_every_correction_is_kept_with_who_when_old_new_why(app, db):
         (leader.id, first_at, "absent", "late", 10, "手机没电，现场确认迟到"),
         (admin.id, first_at + dt.timedelta(hours=1), "late", "present", 0, "核实为准时到场"),
     ]
-    record = db.session.query(AttendanceRecord).one()
+    record = db.session.query(AttendanceRecord).filter_by(user_id=user.id).one()
     assert (record.status, record.late_minutes, len(record.corrections)) == ("present", 0, 2)
 
 
@@ -105,8 +106,13 @@ def test_scanning_after_being_marked_absent_is_kept_as_a_correction(app):
 
 
 def _three_lectures():
+    """Three lectures, each recorded (a witness signed in at each)."""
     day = dt.datetime(2026, 11, 2, 19, 0)
-    return [make_session(day + dt.timedelta(days=7 * i)) for i in range(3)]
+    sessions = [make_session(day + dt.timedelta(days=7 * i)) for i in range(3)]
+    witness = make_user("witness")
+    for session in sessions:
+        sign_in(session, witness)
+    return sessions
 
 
 def test_three_unexcused_absences_flag_the_person_with_the_sessions(app):

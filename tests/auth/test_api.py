@@ -82,6 +82,7 @@ def test_admin_creates_user_by_api_and_duplicate_is_409(app, client, db):
     assert user == {
         "active": True,
         "department": "文化站",
+        "email": "",
         "id": User.query.filter_by(login="lisi").one().id,
         "login": "lisi",
         "name": "李四",

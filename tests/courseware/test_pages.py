@@ -71,13 +71,16 @@ def test_double_submit_of_the_same_form_makes_one_version(client, auth, tmp_path
     assert Courseware.query.count() == 1
 
 
-def test_form_upload_of_a_legacy_ppt_shows_the_reason(auth, tmp_path, lecture):
+def test_form_upload_of_a_legacy_ppt_without_libreoffice_says_what_to_do(
+    app, auth, tmp_path, lecture
+):
+    app.config["SOFFICE"] = str(tmp_path / "no-such-soffice")
     auth.login("speaker")
     response = form_upload(auth, lecture.id, pf.legacy_ppt(tmp_path / "x.ppt"), "旧课件.ppt")
     assert response.status_code == 415
-    assert "请在 PowerPoint 或 WPS 中打开，重新“另存为 .pptx”后再上传。" in response.get_data(
-        as_text=True
-    )
+    html = response.get_data(as_text=True)
+    assert "请在 PowerPoint 或 WPS 中打开，重新“另存为 .pptx”后再上传。" in html
+    assert "服务器安装 LibreOffice 后可直接上传这种格式，请联系党政办。" in html
     assert Courseware.query.count() == 0
 
 

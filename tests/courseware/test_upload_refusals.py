@@ -31,14 +31,19 @@ LEGACY_PPT = (
     "这是旧版 PowerPoint 97-2003 格式（.ppt），系统无法读取。"
     "请在 PowerPoint 或 WPS 中打开，重新“另存为 .pptx”后再上传。"
 )
-SOFFICE_HINT = "（服务器已安装 LibreOffice，也可请党政办代为转换为 .pptx。）"
+NO_OFFICE = "（服务器安装 LibreOffice 后可直接上传这种格式，请联系党政办。）"
+UNREADABLE = (
+    "无法读取该课件，文件可能已损坏。请在 PowerPoint 或 WPS 中打开，重新“另存为 .pptx”后再上传。"
+)
 
 
 @pytest.mark.parametrize("soffice", [False, True], ids=["without-libreoffice", "with-libreoffice"])
-def test_upload_rejects_legacy_ppt(
+def test_upload_rejects_a_shell_of_a_legacy_ppt(
     app, client, tmp_path, monkeypatch, lecture, speaker_headers, soffice
 ):
-    """The message offers the server's LibreOffice when `soffice` is on the PATH."""
+    """Without LibreOffice (no `soffice` on the PATH) a .ppt is refused as before, saying what
+    to do; with it, this OLE2 file that only looks like a .ppt (no edit record where its
+    Current User atom points) is refused before LibreOffice ever sees it."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     if soffice:
@@ -48,11 +53,10 @@ def test_upload_rejects_legacy_ppt(
     status, code, message = refused(
         app, client, lecture, speaker_headers, pf.legacy_ppt(tmp_path / "旧.ppt")
     )
-    assert (status, code, message) == (
-        415,
-        "legacy_ppt",
-        LEGACY_PPT + (SOFFICE_HINT if soffice else ""),
-    )
+    if soffice:
+        assert (status, code, message) == (422, "unreadable", UNREADABLE)
+    else:
+        assert (status, code, message) == (415, "legacy_ppt", LEGACY_PPT + NO_OFFICE)
 
 
 def test_upload_rejects_a_password_protected_deck(app, client, tmp_path, lecture, speaker_headers):

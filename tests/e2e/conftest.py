@@ -78,13 +78,38 @@ def live_server(live_app):
     server.stop()
 
 
+# The Content-Security-Policy forbids inline scripts and styles: a page that breaks it logs a
+# violation, and the test fails (as it does on an uncaught script error). It forbids eval too,
+# so wait for a selector, not for page.wait_for_function("<a string>").
+CSP_WATCH = """document.addEventListener("securitypolicyviolation", (e) => console.error(
+  "CSP violation: " + e.violatedDirective + " " + (e.blockedURI || "inline") + " at "
+  + e.sourceFile + ":" + e.lineNumber));"""
+
+
+def watch_page(page) -> list[str]:
+    """Record CSP violations and uncaught script errors of ``page`` (and its later pages)."""
+    problems: list[str] = []
+    page.add_init_script(CSP_WATCH)
+
+    def on_console(message):
+        text = message.text
+        if message.type == "error" and ("Content Security Policy" in text or "CSP" in text):
+            problems.append(text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    return problems
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
     context.set_default_timeout(15000)
     page = context.new_page()
+    problems = watch_page(page)
     yield page
     context.close()
+    assert problems == []
 
 
 def login(page, base_url: str, login_name: str, password: str = "password123"):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 
 from lecturehub.auth import login as login_service
 from lecturehub.auth import services as auth_services
 
 PASSWORD = "password123"
+IN_POST_SINCE = dt.datetime(2020, 1, 1)  # before every session the tests make
 _seq = itertools.count(1)
 
 
@@ -18,12 +20,15 @@ def make_user(
     department: str | None = "党政办",
     password: str = PASSWORD,
     active: bool = True,
+    since: dt.datetime | None = IN_POST_SINCE,
 ):
+    """A user, in post (active) since ``since`` (None: created now, as a new account is)."""
     n = next(_seq)
     dept = auth_services.department_by_name(department) if department else None
-    user, _ = auth_services.create_user(
-        login or f"user{n}", name or f"干部{n}", password, roles, dept
-    )
+    details = auth_services.UserDetails(name or f"干部{n}", roles, dept)
+    user, _ = auth_services.create_user(login or f"user{n}", details, password)
+    if since is not None:
+        auth_services.backdate_account(user, since)
     if not active:
         auth_services.set_active(user, False)
     return user

@@ -32,9 +32,11 @@ def make_leader(kind: str = KIND_LECTURE, login: str | None = None):
 def make_session(
     starts_at: dt.datetime = T0, kind: str = KIND_LECTURE, title: str = "测试场次"
 ) -> Session:
-    return schedule_services.add_extra_session(
+    """A one-off session of the series, entered the day before it (as if planned ahead)."""
+    spec = schedule_services.ExtraSession(
         series_of(kind), starts_at.date(), starts_at.time(), title
     )
+    return schedule_services.add_extra_session(spec, now=starts_at - dt.timedelta(days=1))
 
 
 def open_session(kind: str = KIND_LECTURE, minutes_to_start: int = 10) -> Session:
@@ -56,7 +58,8 @@ def ask_leave(
     reason: str = "到县里开会",
 ):
     at = at or session.starts_at - dt.timedelta(days=2)
-    return leave.request_leave(user, session.series, leave_type, reason, session=session, now=at)
+    ask = leave.LeaveAsk(session.series, leave_type, reason, session=session)
+    return leave.request_leave(user, ask, now=at)
 
 
 def approved_leave(user, session: Session, leader):
@@ -65,16 +68,16 @@ def approved_leave(user, session: Session, leader):
 
 
 def exempt(user, inspector, date_from: dt.date, date_to: dt.date, scan: bytes | None = None):
-    return exemptions.file_exemption(
+    filing = exemptions.ExemptionFiling(
         user,
         series_of(KIND_TRAINING),
         date_from,
         date_to,
         "腰伤，县医院诊断",
-        inspector,
         scan=io.BytesIO(scan) if scan else None,
         scan_name="病历.png" if scan else "",
     )
+    return exemptions.file_exemption(filing, inspector)
 
 
 def correct(
@@ -87,4 +90,5 @@ def correct(
     at: dt.datetime | None = None,
 ):
     at = at or session.starts_at + dt.timedelta(days=1)
-    return rollcall.correct(session, user, status, late_minutes, reason, by, now=at)
+    fix = rollcall.Correction(status, late_minutes, reason)
+    return rollcall.correct(session, user, fix, by, now=at)

@@ -37,7 +37,8 @@ def make_talk(
 ):
     """A talk on its own one-off lecture session (any date and time), via the schedule."""
     series = schedule_services.lecture_series()
-    session = schedule_services.add_extra_session(series, starts_at.date(), starts_at.time(), title)
+    spec = schedule_services.ExtraSession(series, starts_at.date(), starts_at.time(), title)
+    session = schedule_services.add_extra_session(spec, now=starts_at - dt.timedelta(days=1))
     changes = {
         "speaker": speaker,
         "title": title,

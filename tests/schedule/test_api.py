@@ -48,7 +48,9 @@ def test_sessions_list_has_the_documented_fields(client, db):
             "category": "业务知识讲解",
             "deadline": "2026-12-05T18:00:00+08:00",
         },
+        "attendance_state": first["attendance_state"],
     }
+    assert first["attendance_state"] in ("upcoming", "open", "unrecorded")
     assert (second["start"], second["lecture"]) == ("2026-12-08T06:30:00+08:00", None)
 
 

@@ -43,7 +43,9 @@ def test_cancelled_and_moved_sessions_carry_status_and_sequence(client, db):
     cancelled = make_session(day, kind="training")
     moved = make_session(day + dt.timedelta(days=1))
     services.cancel_session(cancelled, "暴雨预警")
-    services.move_session(moved, moved.date, dt.time(19, 30), "会议室", "场地维修")
+    services.move_session(
+        moved, services.SessionMove(moved.date, dt.time(19, 30), "场地维修", venue="会议室")
+    )
     events = _events(feeds.build_calendar(feeds.feed_sessions(), "全部"))
     gone = events[f"session-{cancelled.id}@lecturehub"]
     assert (str(gone["status"]), gone["sequence"], gone.walk("VALARM")) == ("CANCELLED", 1, [])

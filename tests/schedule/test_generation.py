@@ -63,10 +63,7 @@ def test_generation_does_not_recreate_a_moved_session_nor_delete_a_talk(db):
     lecture = make_lecture("2026-12-07")
     services.move_session(
         lecture.session,
-        dt.date(2026, 12, 8),
-        dt.time(19, 0),
-        "",
-        "会议冲突",
+        services.SessionMove(dt.date(2026, 12, 8), dt.time(19, 0), "会议冲突"),
         now=dt.datetime(2026, 11, 1),
     )
     result = generate("2026-12-07", "2026-12-09", "lecture")

@@ -18,10 +18,9 @@ def test_moved_session_keeps_its_talk_and_its_deadline_follows(db):
     lecture = make_lecture("2026-12-07")
     session = services.move_session(
         lecture.session,
-        dt.date(2026, 12, 8),
-        dt.time(19, 30),
-        "乡政府会议室",
-        "与县里会议冲突",
+        services.SessionMove(
+            dt.date(2026, 12, 8), dt.time(19, 30), "与县里会议冲突", venue="乡政府会议室"
+        ),
         now=BEFORE,
     )
     db.session.expire_all()
@@ -39,7 +38,9 @@ def test_moving_onto_another_session_of_the_same_series_is_refused(db):
     generate("2026-12-07", "2026-12-09", "lecture")
     monday = make_session("2026-12-07")
     with pytest.raises(ServiceError) as refused:
-        services.move_session(monday, dt.date(2026, 12, 9), dt.time(15, 0), "", "调整", now=BEFORE)
+        services.move_session(
+            monday, services.SessionMove(dt.date(2026, 12, 9), dt.time(15, 0), "调整"), now=BEFORE
+        )
     assert refused.value.message == "每周两课在 2026-12-09 已有一场活动，不能调整到同一天。"
     db.session.expire_all()
     assert (monday.starts_at, monday.moved_from) == (dt.datetime(2026, 12, 7, 19, 0), None)
@@ -49,7 +50,9 @@ def test_moving_onto_a_holiday_is_refused(db):
     session = make_session("2026-09-30")
     with pytest.raises(ServiceError) as refused:
         services.move_session(
-            session, dt.date(2026, 10, 2), dt.time(19, 0), "", "调整", now=dt.datetime(2026, 9, 1)
+            session,
+            services.SessionMove(dt.date(2026, 10, 2), dt.time(19, 0), "调整"),
+            now=dt.datetime(2026, 9, 1),
         )
     assert refused.value.message == "2026-10-02 是法定节假日（国庆节），不安排活动。"
     db.session.expire_all()
@@ -59,7 +62,9 @@ def test_moving_onto_a_holiday_is_refused(db):
 def test_moving_needs_a_reason(db):
     session = make_session("2026-12-07")
     with pytest.raises(ServiceError) as refused:
-        services.move_session(session, dt.date(2026, 12, 8), dt.time(19, 0), "", " ", now=BEFORE)
+        services.move_session(
+            session, services.SessionMove(dt.date(2026, 12, 8), dt.time(19, 0), " "), now=BEFORE
+        )
     assert refused.value.code == "missing_reason"
 
 
@@ -82,14 +87,15 @@ def test_a_past_session_cannot_be_cancelled(db):
 
 
 def test_extra_session_has_its_own_title(db):
-    extra = services.add_extra_session(
+    spec = services.ExtraSession(
         training_series(),
         dt.date(2026, 12, 12),
         dt.time(8, 30),
         "双拥运动会",
-        "乡中心学校操场",
-        180,
+        venue="乡中心学校操场",
+        duration_minutes=180,
     )
+    extra = services.add_extra_session(spec, now=BEFORE)
     assert (extra.label, extra.is_extra, extra.ends_at) == (
         "双拥运动会",
         True,
@@ -100,7 +106,9 @@ def test_extra_session_has_its_own_title(db):
 def test_series_change_applies_to_future_unmoved_sessions_only(db):
     generate("2026-11-02", "2026-11-30", "training")
     moved = make_session("2026-11-26", kind="training")
-    services.move_session(moved, dt.date(2026, 11, 27), dt.time(7, 0), "", "改期", now=BEFORE)
+    services.move_session(
+        moved, services.SessionMove(dt.date(2026, 11, 27), dt.time(7, 0), "改期"), now=BEFORE
+    )
     series = training_series()
     values = {name: getattr(series, name) for name in services.SERIES_FIELDS}
     values.update(start_time=dt.time(7, 0), venue="乡政府大院", weekdays=[1, 3])

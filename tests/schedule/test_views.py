@@ -46,7 +46,8 @@ def test_list_week_and_month_views_show_sessions_with_change_badges(client, auth
 def test_session_page_shows_change_reason_talk_and_panels(client, auth, db):
     lecture = make_lecture(upcoming_weekday(0))
     session = services.move_session(
-        lecture.session, lecture.session.date, dt.time(19, 30), "会议室", "场地维修"
+        lecture.session,
+        services.SessionMove(lecture.session.date, dt.time(19, 30), "场地维修", venue="会议室"),
     )
     make_user("member")
     auth.login("member")

@@ -61,7 +61,7 @@ def test_repair_fixes_the_index_but_not_a_damaged_file(runner, two_talks):
 
 
 def test_check_finds_a_renamed_speaker_and_repair_refreshes_the_talk(runner, admin, two_talks):
-    auth_services.update_user(admin, name="孔锐锐", roles=["admin"], department=None)
+    auth_services.update_user(admin, auth_services.UserDetails("孔锐锐", ["admin"]))
     result = runner.invoke(args=["check"])
     assert (result.exit_code, result.output.splitlines()) == (
         1,

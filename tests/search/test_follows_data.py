@@ -86,7 +86,8 @@ def test_a_moved_talk_shows_its_new_date(client, headers, admin, tmp_path):
     day = dt.date.today() + dt.timedelta(days=30)
     lecture = talk_with_deck(tmp_path, admin, ["河长制"], day=day)
     new_day = day + dt.timedelta(days=2)
-    schedule_services.move_session(lecture.session, new_day, dt.time(19), "", "会议冲突")
+    move = schedule_services.SessionMove(new_day, dt.time(19), "会议冲突")
+    schedule_services.move_session(lecture.session, move)
     body = client.get("/api/v1/search?q=河长制", headers=headers).get_json()
     assert [h["date"] for h in body["hits"]] == [new_day.isoformat()]
 
@@ -100,7 +101,7 @@ def test_editing_a_talk_without_courseware_does_not_open_the_index(app):
 def test_refresh_speaker_reindexes_the_talks_of_a_renamed_user(client, headers, admin, tmp_path):
     speaker = make_user("wangm", "王敏")
     lecture = talk_with_deck(tmp_path, admin, ["低保标准"], speaker=speaker)
-    auth_services.update_user(speaker, name="王敏华", roles=[], department=None)
+    auth_services.update_user(speaker, auth_services.UserDetails("王敏华"))
     assert services.refresh_speaker(speaker.id) == 1
     body = client.get("/api/v1/search?q=低保", headers=headers).get_json()
     assert [(h["lecture_id"], h["speaker"]) for h in body["hits"]] == [(lecture.id, "王敏华")]

@@ -15,7 +15,7 @@
     LectureHub.api(card.dataset.api, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ token: card.dataset.token })
+      body: JSON.stringify(card.dataset.token ? { token: card.dataset.token } : { grant: card.dataset.grant })
     }).then(function (body) {
       var p = document.createElement("p");
       p.className = "verdict ok";
