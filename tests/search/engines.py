@@ -106,7 +106,7 @@ def index_exists(app) -> bool:
     if directory is not None:
         return directory.is_dir() and any(directory.iterdir())
     from lecturehub.extensions import db
-    from lecturehub.search.index.postgres_engine import TABLE
+    from lecturehub.search.index.postgres_sql import TABLE
 
     with db.engine.connect() as conn:
         return conn.exec_driver_sql("SELECT to_regclass(%(t)s)", {"t": TABLE}).scalar() is not None

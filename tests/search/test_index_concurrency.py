@@ -11,7 +11,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from lecturehub.search.index import postgres_engine
+from lecturehub.search.index import postgres_sql
 from tests.search import make_deck
 from tests.search.engines import open_test_index
 
@@ -81,13 +81,13 @@ def die_while_writing(engine: str, directory: str, url: str, ready: str) -> None
         bind = index.engine.bind
         with bind.begin() as conn:
             index.engine._write_transaction(conn, 77)
-            sql = f"INSERT INTO {postgres_engine.TABLE} ({postgres_engine.COLUMNS})"
+            sql = f"INSERT INTO {postgres_sql.TABLE} ({postgres_sql.COLUMNS})"
             conn.exec_driver_sql(
-                f"{sql} VALUES ({postgres_engine.VALUES})", [postgres_engine.row(s) for s in slides]
+                f"{sql} VALUES ({postgres_sql.VALUES})", [postgres_sql.row(s) for s in slides]
             )
             hang()
     else:  # documents added to the engine's writer, never committed
-        module = "analyzers" if engine == "whoosh" else "tantivy_engine"
+        module = "analyzers" if engine == "whoosh" else "tantivy_query"
         document = importlib.import_module(f"lecturehub.search.index.{module}").document
 
         def apply(*args):

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from lecturehub.search.index import IndexBusyError, IndexUnavailableError, postgres_engine
+from lecturehub.search.index import IndexBusyError, IndexUnavailableError, postgres_sql
 from tests.search import make_deck
 from tests.search.engines import corrupt, delete, only
 
@@ -163,7 +163,7 @@ class _held:
         if engine.name == "postgres":
             with engine.bind.begin() as conn:
                 conn.exec_driver_sql(
-                    "SELECT pg_advisory_xact_lock(%(c)s, 1)", {"c": postgres_engine.LOCK_CLASS}
+                    "SELECT pg_advisory_xact_lock(%(c)s, 1)", {"c": postgres_sql.LOCK_CLASS}
                 )
                 self.during()
         else:

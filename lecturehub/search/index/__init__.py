@@ -12,7 +12,8 @@ Modules: ``base`` (documents, the request, results, the Engine protocol), ``text
 CJK bigram stream), ``syntax`` (the users' query syntax), ``highlight`` (snippets),
 ``engines`` (SlideIndex, open_index), ``generations`` (swapping index directories); the
 whoosh engine in ``core``, ``analyzers``, ``query``, ``topk`` and ``phrases``; the tantivy
-engine in ``tantivy_engine``; the postgres engine in ``postgres_engine``.
+engine in ``tantivy_engine`` and ``tantivy_query``; the postgres engine in
+``postgres_engine`` and ``postgres_sql``.
 """
 
 from lecturehub.search.index.base import (
