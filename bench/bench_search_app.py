@@ -6,7 +6,9 @@ For each round: build a 60-slide .pptx (python-pptx), then time (1) the coursewa
 new deck. Earlier rounds' decks stay in the index, so later rounds write into a growing index.
 Run by hand from the repo root::
 
-    .venv/bin/python bench/bench_search_app.py [--rounds 5] [--slides 60]
+    .venv/bin/python bench/bench_search_app.py [--rounds 5] [--slides 60] [--engine tantivy]
+
+(``--engine postgres`` needs ``DATABASE_URL`` naming an empty PostgreSQL database.)
 """
 
 from __future__ import annotations
@@ -76,9 +78,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--slides", type=int, default=60)
+    parser.add_argument("--engine", default="whoosh", help="whoosh | tantivy | postgres")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({"STORAGE_DIR": str(Path(tmp) / "storage"), "TESTING": True})
+        storage = str(Path(tmp) / "storage")
+        app = create_app({"STORAGE_DIR": storage, "TESTING": True, "SEARCH_ENGINE": args.engine})
         with app.app_context():
             db.create_all()
             ensure_reference_data()
@@ -89,7 +93,7 @@ def main() -> None:
             search_services.get_index()
             print(f"first use of the index (jieba load, check): {time.perf_counter() - t:.2f} s")
             rows = [one_round(n, args.slides, admin, Path(tmp)) for n in range(args.rounds)]
-    print(f"{args.slides}-slide deck, {args.rounds} rounds (median / max, seconds):")
+    print(f"{args.engine}: {args.slides}-slide deck, {args.rounds} rounds (median / max, seconds):")
     names = ("upload service", "index_version", "first search")
     for name, values in zip(names, zip(*rows, strict=True), strict=True):
         print(f"  {name:15s} {statistics.median(values):6.3f} / {max(values):6.3f}")

@@ -62,6 +62,7 @@ DEFAULTS: dict[str, object] = {
     "RATING_WINDOW_DAYS": 7,
     "RATING_MIN_COUNT": 5,
     # search
+    "SEARCH_ENGINE": "whoosh",  # whoosh | tantivy (the `tantivy` extra) | postgres (PostgreSQL)
     "SEARCH_WRITER_TIMEOUT": 10.0,
     # notifications: e-mail over SMTP, the 企业微信 / 钉钉 group robots, reminders
     "BASE_URL": "",  # e.g. http://10.12.0.5:8080 — the links in e-mails and robot messages
@@ -127,6 +128,7 @@ def finish_config(config: Config) -> Config:
     config["STORAGE_DIR"] = str(storage)
     config.setdefault("FILES_DIR", str(storage / "files"))
     config.setdefault("INDEX_DIR", str(storage / "index"))
+    config.setdefault("TANTIVY_INDEX_DIR", str(storage / "index-tantivy"))
     config.setdefault("PREVIEWS_DIR", str(storage / "previews"))  # derived: no backup needed
     if not config.get("SQLALCHEMY_DATABASE_URI"):
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{storage / 'lecturehub.sqlite'}"
@@ -147,7 +149,17 @@ def finish_config(config: Config) -> Config:
     config.setdefault("SESSION_COOKIE_SECURE", secure)
     config.setdefault("REMEMBER_COOKIE_SECURE", secure)
     config.setdefault("JSON_AS_ASCII", False)
+    check_search_engine(config)
     return config
+
+
+def check_search_engine(config: Config) -> None:
+    """SEARCH_ENGINE must name an engine that works here (installed, on its database)."""
+    from lecturehub.search.index.engines import engine_problem  # pure; loads no engine
+
+    problem = engine_problem(str(config["SEARCH_ENGINE"]), config["SQLALCHEMY_DATABASE_URI"])
+    if problem:
+        raise ConfigError(problem)
 
 
 class ConfigError(RuntimeError):

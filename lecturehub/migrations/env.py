@@ -49,6 +49,12 @@ def get_metadata():
     return target_db.metadata
 
 
+def include_name(name, type_, parent_names):
+    """Autogenerate leaves the postgres search engine's own tables alone (derived data that
+    the engine creates and swaps itself: search_slides_v<N>, see search/index/postgres_engine)."""
+    return not (type_ == "table" and name and name.startswith("search_slides_v"))
+
+
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -89,6 +95,7 @@ def run_migrations_online():
     conf_args = current_app.extensions["migrate"].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    conf_args.setdefault("include_name", include_name)
 
     connectable = get_engine()
 

@@ -2,5 +2,6 @@
 
 The index is opened lazily: the first search or indexing in a process checks it and rebuilds
 a missing or corrupt one from the database (services.get_index), so creating the app stays fast.
-``search.index`` is the engine wrapper (the only code that imports whoosh or jieba).
+``search.index`` is the engine wrapper (the only code that imports a search engine — whoosh,
+tantivy, the postgres engine's SQL — or jieba); ``SEARCH_ENGINE`` chooses the engine.
 """

@@ -156,13 +156,20 @@ def repair(index: SlideIndex, problems: list[Problem]) -> list[Problem]:
     return done
 
 
-def check(repair_index: bool = False) -> CheckReport:
-    """What is wrong (before the first-use repair a search would make), optionally fixed."""
-    index = services.get_index(ensure=False)
-    report = CheckReport(found=find_problems(index))
-    if repair_index and any(p.fixable for p in report.found):
-        report.repaired = repair(index, report.found)
-        report.remaining = find_problems(index)
-    else:
-        report.remaining = list(report.found)
-    return report
+def check(repair_index: bool = False, engine: str | None = None) -> CheckReport:
+    """What is wrong (before the first-use repair a search would make), optionally fixed.
+    engine: check (and repair) another engine's index than the configured one, e.g. one
+    built with ``lecturehub reindex --engine NAME`` before a switch."""
+    configured = services.is_configured(engine)
+    index = services.get_index(ensure=False) if configured else services.open_index(engine)
+    try:
+        report = CheckReport(found=find_problems(index))
+        if repair_index and any(p.fixable for p in report.found):
+            report.repaired = repair(index, report.found)
+            report.remaining = find_problems(index)
+        else:
+            report.remaining = list(report.found)
+        return report
+    finally:
+        if not configured:
+            index.close()

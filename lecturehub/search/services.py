@@ -1,5 +1,8 @@
 """Slide search in the app: one SlideIndex per process, fed from the database and kept in step.
 
+The engine is the ``SEARCH_ENGINE`` setting (whoosh, tantivy or postgres); ``open_index(name)``
+opens any engine beside it (``lecturehub reindex --engine NAME`` builds one before a switch).
+
 The index holds one document per slide of each talk's *current* courseware version, with the
 talk's title, speaker name, department name, category, date and series as stored at index time.
 The upload path (``courseware.upload``) hands each new version to ``index_version``. Lower
@@ -34,7 +37,10 @@ from lecturehub.search.index import (
     SearchResult,
     SlideDoc,
     SlideIndex,
+    TalkMeta,
+    engine_problem,
 )
+from lecturehub.search.index import open_index as open_engine_index
 
 log = logging.getLogger(__name__)
 
@@ -65,15 +71,41 @@ def get_index(*, ensure: bool = True) -> SlideIndex:
     with _lock(app):
         index = app.extensions.get(INDEX_KEY)
         if index is None:
-            index = SlideIndex(
-                Path(app.config["INDEX_DIR"]),
-                writer_timeout=float(app.config["SEARCH_WRITER_TIMEOUT"]),
-            )
+            index = open_index()
             app.extensions[INDEX_KEY] = index
         if ensure and not app.extensions.get(CHECKED_KEY):
             ensure_usable(index)
             app.extensions[CHECKED_KEY] = True
     return index
+
+
+def engine_name(name: str | None = None) -> str:
+    """The engine asked for, or the configured one; a ServiceError (Chinese) if it cannot be
+    used here (not installed, not on PostgreSQL)."""
+    app = current_app._get_current_object()
+    name = name or app.config["SEARCH_ENGINE"]
+    problem = engine_problem(name, app.config["SQLALCHEMY_DATABASE_URI"])
+    if problem:
+        raise ServiceError(problem, "search_engine_unavailable", 400)
+    return name
+
+
+def open_index(name: str | None = None) -> SlideIndex:
+    """A new SlideIndex of an engine (default: the configured one), created empty when
+    missing: whoosh and tantivy in their directories, postgres in the app's database."""
+    app = current_app._get_current_object()
+    name = engine_name(name)
+    directory = {"whoosh": app.config["INDEX_DIR"], "tantivy": app.config["TANTIVY_INDEX_DIR"]}
+    return open_engine_index(
+        name,
+        directory=Path(directory[name]) if name in directory else None,
+        bind=db.engine if name == "postgres" else None,
+        writer_timeout=float(app.config["SEARCH_WRITER_TIMEOUT"]),
+    )
+
+
+def is_configured(name: str | None) -> bool:
+    return name is None or name == current_app.config["SEARCH_ENGINE"]
 
 
 def close_index() -> None:
@@ -201,10 +233,19 @@ def rebuild_into(index: SlideIndex, progress=None, procs: int = 1) -> int:
     return count
 
 
-def rebuild(progress: Callable[[int], None] | None = None, procs: int = 1) -> int:
-    """Rebuild the whole index from the database into a fresh directory, swapped in at the
-    end (searches keep working meanwhile); returns the number of slides indexed."""
+def rebuild(
+    progress: Callable[[int], None] | None = None, procs: int = 1, engine: str | None = None
+) -> int:
+    """Rebuild the whole index from the database beside the live one, swapped in at the end
+    (searches keep working meanwhile); returns the number of slides indexed. engine: another
+    engine than the configured one, built beside it before a switch."""
     app = current_app._get_current_object()
+    if not is_configured(engine):
+        index = open_index(engine)
+        try:
+            return rebuild_into(index, progress=progress, procs=procs)
+        finally:
+            index.close()
     count = rebuild_into(get_index(ensure=False), progress=progress, procs=procs)
     app.extensions[CHECKED_KEY] = True
     return count
@@ -269,16 +310,19 @@ def _version_analysed(row: Courseware, **_) -> None:
 
 @signals.lecture_changed.connect
 def _lecture_changed(lecture: Lecture, **_) -> None:
-    """The slides carry the talk's title, speaker, department, category and date. A talk
-    without courseware has nothing indexed (its last deletion removed it): nothing to open."""
+    """The slides carry the talk's title, speaker, department, category and date: the index
+    updates them (re-adding the deck if it is not there). A talk without courseware has
+    nothing indexed (its last deletion removed it): nothing to open."""
     if courseware_services.current_version(lecture) is not None:
-        _follow(lecture.id)
+        _follow(lecture.id, TalkMeta(**lecture_meta(lecture)))
 
 
-def _follow(lecture_id: int) -> None:
+def _follow(lecture_id: int, meta: TalkMeta | None = None) -> None:
     """Re-index a talk after another feature's committed change, which never fails because
     of us: a failure is logged, and the index catches up at its next check."""
     try:
-        reindex_lecture(get_index(), lecture_id)
+        index = get_index()
+        if meta is None or index.update_meta(lecture_id, meta) == 0:
+            reindex_lecture(index, lecture_id)
     except Exception:
         log.exception("search index did not follow lecture %s", lecture_id)

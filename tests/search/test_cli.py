@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from lecturehub.auth import services as auth_services
 from lecturehub.core.storage import get_store
 from lecturehub.courseware import services as courseware_services
 from lecturehub.search import services
+from tests.factories.search import talk_with_deck
+from tests.search.engines import ENGINES, corrupt, index_dir
 
 ALL_WELL = "检查完毕：搜索索引与数据库一致，课件文件完好。\n"
 
@@ -93,11 +93,73 @@ def test_repair_removes_the_slides_of_a_talk_without_courseware(db, runner, two_
 
 def test_repair_rebuilds_a_corrupt_index(app, runner, two_talks):
     a, b = two_talks
+    corrupt(services.get_index(), index_dir(app))
     services.close_index()
-    (Path(app.config["INDEX_DIR"]) / "CURRENT").write_bytes(b"garbage")
     result = runner.invoke(args=["check", "--repair"])
-    assert (result.exit_code, result.output) == (
+    first, rest = result.output.split("\n", 1)
+    assert (result.exit_code, first.startswith("[已修复] 搜索索引已损坏（"), rest) == (
         0,
-        "[已修复] 搜索索引已损坏（CURRENT is garbage: ['garbage']）\n" + ALL_WELL,
+        True,
+        ALL_WELL,
     )
     assert [(hit[0], hit[2]) for hit in listing("防汛")] == [(b.id, 1), (b.id, 2), (a.id, 2)]
+
+
+def other_engine(app) -> str:
+    """An engine present in this run other than the app's (tantivy is in the test extra)."""
+    return next(e for e in ENGINES if e != app.config["SEARCH_ENGINE"])
+
+
+def test_reindex_with_engine_builds_another_engines_index_beside_the_live_one(
+    app, runner, two_talks
+):
+    other = other_engine(app)
+    live = listing("防汛")
+    result = runner.invoke(args=["reindex", "--engine", other])
+    assert result.exit_code == 0, result.output
+    assert "已重建搜索索引：2 场讲学，5 页幻灯片" in result.output
+    assert result.output.splitlines()[-1] == (
+        f"搜索引擎 {other} 的索引已建好（当前使用的仍是 {app.config['SEARCH_ENGINE']}）："
+        f"可运行 lecturehub check --engine {other} 核对，"
+        f"再设置 LECTUREHUB_SEARCH_ENGINE={other} 并重启。"
+    )
+    assert runner.invoke(args=["check", "--engine", other]).output == ALL_WELL
+    assert listing("防汛") == live  # the live engine still answers
+    built = services.open_index(other)
+    try:
+        assert [(h.lecture_id, h.slide) for h in built.search("防汛", sort="date").hits] == [
+            (two_talks[1].id, 1),
+            (two_talks[1].id, 2),
+            (two_talks[0].id, 2),
+        ]
+    finally:
+        built.close()
+
+
+def test_check_with_engine_finds_what_changed_since_its_reindex(
+    app, runner, admin, two_talks, tmp_path
+):
+    other = other_engine(app)
+    runner.invoke(args=["reindex", "--engine", other])
+    talk = talk_with_deck(tmp_path, admin, ["新讲低保"], title="新讲学")
+    result = runner.invoke(args=["check", "--engine", other])
+    current = courseware_services.current_version(talk).id
+    assert (result.exit_code, result.output.splitlines()) == (
+        1,
+        [
+            f"[问题] 讲学 #{talk.id}「新讲学」：当前课件（#{current}）不在索引中",
+            f"检查完毕：仍有 1 个问题；可运行 lecturehub check --repair --engine {other} 修复索引。",
+        ],
+    )
+    repaired = runner.invoke(args=["check", "--repair", "--engine", other])
+    assert (repaired.exit_code, repaired.output.splitlines()[-1]) == (0, ALL_WELL.strip())
+
+
+def test_an_engine_that_cannot_run_here_is_refused_in_chinese(app, runner):
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        return  # every engine runs on PostgreSQL (tantivy is in the test extra)
+    result = runner.invoke(args=["reindex", "--engine", "postgres"])
+    assert (result.exit_code, result.output) == (
+        2,
+        "搜索引擎 postgres 需要 PostgreSQL 数据库：请把 DATABASE_URL 设为 postgresql+psycopg://…。\n",
+    )

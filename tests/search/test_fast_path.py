@@ -11,8 +11,9 @@ import datetime
 
 import pytest
 
-from lecturehub.search.index import SlideDoc, SlideIndex
-from lecturehub.search.index.query import compile_query, parse
+from lecturehub.search.index import SlideDoc, SlideIndex, open_index
+from lecturehub.search.index.query import compile_query
+from lecturehub.search.index.syntax import parse
 from lecturehub.search.index.topk import fast_plan
 from tests import data
 from tests.search import make_deck
@@ -106,7 +107,7 @@ HANDMADE = [
 
 @pytest.fixture(scope="module", params=data.report_sets())
 def index(request, tmp_path_factory):
-    idx = SlideIndex(tmp_path_factory.mktemp("fast") / "index")
+    idx = open_index("whoosh", directory=tmp_path_factory.mktemp("fast") / "index")
     idx.rebuild(corpus_slides(request.param))
     idx.add_deck(
         make_deck(
@@ -142,7 +143,7 @@ def index(request, tmp_path_factory):
 
 def slow_search(idx: SlideIndex, query: str, **kw):
     """The same index through whoosh's own collector (the reference the fast path must match)."""
-    reference = SlideIndex(idx.directory, fast_path=False)
+    reference = open_index("whoosh", directory=idx.engine.directory, fast_path=False)
     try:
         return reference.search(query, **kw)
     finally:
@@ -194,13 +195,15 @@ def test_cached_postings_give_the_same_results(index):
     both. The cache's size is read from the searcher: part of the fast path, which has no
     public counterpart (the one test of private state, with the collector comparisons)."""
     budget = 50_000
-    cached = SlideIndex(index.directory, posting_cache={"budget": budget, "min_docs": 1})
+    cached = open_index(
+        "whoosh", directory=index.engine.directory, posting_cache={"budget": budget, "min_docs": 1}
+    )
     try:
         for query in QUERIES * 2:
             for kw in VARIANTS[:2]:
                 want = summary(slow_search(index, query, **kw))
                 assert_same(cached.search(query, **kw), want, (query, kw))
-        searcher = cached._fresh_searcher()
+        searcher = cached.engine._fresh_searcher()
         assert 0 < searcher._lecturehub_cache[("postings",)]._size <= budget
     finally:
         cached.close()

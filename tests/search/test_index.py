@@ -1,4 +1,5 @@
-"""SlideIndex on a real whoosh index in tmp_path: exact Chinese matching, syntax, filters, snippets."""
+"""SlideIndex on every engine (a real index in tmp_path or the test's database): exact Chinese
+matching, syntax, filters, snippets, paging, updates."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ import datetime
 
 import pytest
 
-from lecturehub.search.index import QueryError, SlideIndex, group_by_lecture
+from lecturehub.search.index import QueryError, TalkMeta, group_by_lecture
 from tests.search import make_deck
+from tests.search.engines import only
 
 SLIDES = [
     "全面推进乡村振兴战略",  # 1
@@ -28,11 +30,10 @@ SLIDES = [
 
 
 @pytest.fixture
-def index(tmp_path):
-    index = SlideIndex(tmp_path / "index")
+def index(new_index):
+    index = new_index()
     index.add_deck(make_deck(1, SLIDES))
-    yield index
-    index.close()
+    return index
 
 
 def slides(result) -> list[int]:
@@ -104,8 +105,8 @@ def test_malformed_query_raises_query_error_in_chinese(index, query, message):
     assert error.value.message == message
 
 
-def test_snippet_escapes_html_and_marks_the_match(tmp_path):
-    index = SlideIndex(tmp_path / "index")
+def test_snippet_escapes_html_and_marks_the_match(new_index):
+    index = new_index()
     index.add_deck(make_deck(1, ['<script>alert("x")</script> 做好防汛工作']))
     (hit,) = index.search("防汛").hits
     assert (
@@ -113,22 +114,22 @@ def test_snippet_escapes_html_and_marks_the_match(tmp_path):
     )
 
 
-def test_snippet_has_at_most_three_fragments(tmp_path):
+def test_snippet_has_at_most_three_fragments(new_index):
     filler = "各项工作有序开展，" * 8
-    index = SlideIndex(tmp_path / "index")
+    index = new_index()
     index.add_deck(make_deck(1, [filler.join(["低保"] * 6)]))
     snippet = index.search("低保").hits[0].snippet
     assert (snippet.count("<mark>低保</mark>"), snippet.count("…")) == (3, 3)
 
 
-def test_snippet_comes_from_notes_when_only_the_notes_match(tmp_path):
-    index = SlideIndex(tmp_path / "index")
+def test_snippet_comes_from_notes_when_only_the_notes_match(new_index):
+    index = new_index()
     index.add_deck(make_deck(1, ["工作要点"], notes="讲解时强调高标准农田建设"))
     assert index.search("高标准农田").hits[0].snippet == "讲解时强调<mark>高标准农田</mark>建设"
 
 
-def test_filters_by_category_department_speaker_series_and_date(tmp_path):
-    index = SlideIndex(tmp_path / "index")
+def test_filters_by_category_department_speaker_series_and_date(new_index):
+    index = new_index()
     index.add_deck(
         make_deck(
             1,
@@ -164,39 +165,39 @@ def test_filters_by_category_department_speaker_series_and_date(tmp_path):
     assert lectures(speaker="孔锐", category="业务知识讲解") == []
 
 
-def test_sort_by_date_lists_newest_talk_first_with_slides_in_order(tmp_path):
-    index = SlideIndex(tmp_path / "index")
+def test_sort_by_date_lists_newest_talk_first_with_slides_in_order(new_index):
+    index = new_index()
     index.add_deck(make_deck(1, ["低保", "低保"], date=datetime.date(2024, 1, 8)))
     index.add_deck(make_deck(2, ["低保", "低保"], date=datetime.date(2024, 9, 2)))
     hits = index.search("低保", sort="date").hits
     assert [(h.lecture_id, h.slide) for h in hits] == [(2, 1), (2, 2), (1, 1), (1, 2)]
 
 
-def test_blank_query_lists_all_slides_newest_first(tmp_path):
-    index = SlideIndex(tmp_path / "index")
+def test_blank_query_lists_all_slides_newest_first(new_index):
+    index = new_index()
     index.add_deck(make_deck(1, ["甲"], date=datetime.date(2024, 1, 8)))
     index.add_deck(make_deck(2, ["乙"], date=datetime.date(2024, 9, 2)))
     assert [h.lecture_id for h in index.search("  ").hits] == [2, 1]
 
 
-def test_relevance_ranks_a_title_match_first(tmp_path):
-    index = SlideIndex(tmp_path / "index")
+def test_relevance_ranks_a_title_match_first(new_index):
+    index = new_index()
     index.add_deck(make_deck(1, ["今年要继续抓好各项重点工作，其中包括营商环境的持续优化"]))
     deck = make_deck(2, ["优化营商环境工作要点和措施安排"])
     index.add_deck([dataclasses.replace(deck[0], slide_title="营商环境")])
     assert [h.lecture_id for h in index.search("营商环境").hits] == [2, 1]
 
 
-def test_hidden_slides_are_left_out_on_request(tmp_path):
-    index = SlideIndex(tmp_path / "index")
+def test_hidden_slides_are_left_out_on_request(new_index):
+    index = new_index()
     deck = make_deck(1, ["防汛", "防汛"])
     index.add_deck([deck[0], dataclasses.replace(deck[1], hidden=True)])
     assert [h.hidden for h in index.search("防汛").hits] == [False, True]
     assert [h.slide for h in index.search("防汛", include_hidden=False).hits] == [1]
 
 
-def test_pages_split_the_hits(tmp_path):
-    index = SlideIndex(tmp_path / "index")
+def test_pages_split_the_hits(new_index):
+    index = new_index()
     index.add_deck(make_deck(1, ["防汛"] * 5))
     second = index.search("防汛", sort="date", page=2, per_page=2)
     assert ([h.slide for h in second.hits], second.total, second.pages) == ([3, 4], 5, 3)
@@ -218,12 +219,63 @@ def test_remove_deck_leaves_no_hits(index):
     assert index.indexed_decks() == {2: 20}
 
 
-def test_group_by_lecture_keeps_first_hit_order(tmp_path):
-    index = SlideIndex(tmp_path / "index")
+def test_group_by_lecture_keeps_first_hit_order(new_index):
+    index = new_index()
     index.add_deck(make_deck(1, ["防汛"], date=datetime.date(2024, 1, 8)))
     index.add_deck(make_deck(2, ["防汛", "防汛"], date=datetime.date(2024, 9, 2)))
     groups = group_by_lecture(index.search("防汛", sort="date").hits)
     assert [(lecture, [h.slide for h in hits]) for lecture, hits in groups] == [
         (2, [1, 2]),
         (1, [1]),
+    ]
+
+
+def test_update_meta_gives_every_slide_the_talks_new_fields(index):
+    meta = TalkMeta("新题目", "郭雨", "组织办", "政治理论", datetime.date(2025, 1, 6), 2)
+    assert index.update_meta(1, meta) == len(SLIDES)
+    assert index.update_meta(2, meta) == 0  # not in the index
+    hits = index.search("党", speaker="郭雨", category="政治理论", series_id=2).hits
+    assert [(h.slide, h.lecture_title, h.department, h.date) for h in hits] == [
+        (n, "新题目", "组织办", datetime.date(2025, 1, 6)) for n in (8, 9, 10)
+    ]
+    assert (index.search("党", speaker="孔锐").total, index.indexed_decks()) == (0, {1: 10})
+
+
+def test_a_talk_title_is_not_searched_but_ranks_its_slides(new_index):
+    index = new_index()
+    index.add_deck(make_deck(1, ["会议纪要"], lecture_title="防汛工作"))
+    index.add_deck(make_deck(2, ["做好防汛工作，加强值守，确保安全度汛"], lecture_title="其他"))
+    index.add_deck(make_deck(3, ["加强值守，防汛"], lecture_title="防汛工作部署"))
+    assert [h.lecture_id for h in index.search("防汛").hits] == [3, 2]
+
+
+def test_a_phrase_never_spans_the_title_and_the_text(new_index):
+    index = new_index()
+    deck = make_deck(1, ["群众路线", "人民群众"])
+    index.add_deck([dataclasses.replace(deck[0], slide_title="为人民"), deck[1]])
+    assert [h.slide for h in index.search("人民群众").hits] == [2]
+    assert [h.slide for h in index.search('"人民 群众"').hits] == []
+
+
+def test_latin_words_match_whole_words_on_every_engine(index):
+    assert slides(index.search("exce")) == []
+    assert slides(index.search("9704")) == [6]
+    assert slides(index.search("2023")) == [7]
+
+
+@only("postgres")
+def test_postgres_lists_more_matches_than_it_ranks_newest_first(new_index):
+    index = new_index(rank_cap=2)
+    index.add_deck(make_deck(1, ["防汛"], date=datetime.date(2024, 1, 8)))
+    index.add_deck(make_deck(2, ["防汛防汛防汛", "防汛"], date=datetime.date(2024, 9, 2)))
+    index.add_deck(make_deck(3, ["防汛，防汛"], date=datetime.date(2024, 5, 6)))
+    assert [(h.lecture_id, h.slide) for h in index.search("防汛").hits] == [
+        (2, 1),
+        (2, 2),
+        (3, 1),
+        (1, 1),
+    ]
+    assert [h.lecture_id for h in index.search("防汛", date_to=datetime.date(2024, 6, 1)).hits] == [
+        3,
+        1,
     ]

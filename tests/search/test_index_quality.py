@@ -1,4 +1,5 @@
-"""Search quality on real policy text: hit counts equal true substring counts, phrases rank high.
+"""Search quality on real policy text, on every engine: hit counts equal true substring counts,
+phrases rank high, snippets mark the term.
 
 On the reports sampled in tests/data/corpus-zh, and on the newest 3,000 slides of the full corpus
 when it is present (``<checkout>/../shared/corpus-zh``).
@@ -12,8 +13,9 @@ import re
 
 import pytest
 
-from lecturehub.search.index import SlideDoc, SlideIndex
+from lecturehub.search.index import SlideDoc
 from tests import data
+from tests.search.engines import ENGINES, open_test_index, scratch_database
 
 TERMS = [
     "乡村振兴",
@@ -60,21 +62,36 @@ def report_slides(which: str, width: int = 150) -> list[SlideDoc]:
     ]
 
 
-@pytest.fixture(scope="module", params=data.report_sets())
+@pytest.fixture(
+    scope="module",
+    params=[(e, r) for e in ENGINES for r in data.report_sets()],
+    ids=lambda p: "-".join(p),
+)
 def corpus(request, tmp_path_factory):
-    docs = report_slides(request.param)
-    index = SlideIndex(tmp_path_factory.mktemp("quality") / "index")
-    index.rebuild(docs)
-    yield index, docs
-    index.close()
+    engine, which = request.param
+    docs = report_slides(which)
+    with scratch_database() as url:
+        index = open_test_index(engine, tmp_path_factory.mktemp("quality") / "index", url)
+        index.rebuild(docs)
+        yield index, docs
+        index.close()
 
 
 @pytest.mark.parametrize("term", TERMS)
 def test_hit_count_equals_the_true_substring_count(corpus, term):
     index, docs = corpus
-    truth = sum(1 for doc in docs if term.lower() in doc.text.lower())
+    truth = sorted((d.lecture_id, d.slide) for d in docs if term.lower() in d.text.lower())
     result = index.search(term, per_page=len(docs))
-    assert (len(result.hits), result.total) == (truth, truth)
+    found = sorted((h.lecture_id, h.slide) for h in result.hits)
+    assert (found, result.total) == (truth, len(truth))
+
+
+def test_every_engine_pages_through_the_same_matches(corpus):
+    index, _ = corpus
+    for term in ("经济", "发展 -改革", "人民群众 OR 乡村振兴"):
+        everything = index.search(term, sort="date", per_page=10_000).hits
+        pages = [index.search(term, sort="date", page=p, per_page=7).hits for p in (1, 2, 3)]
+        assert [h for page in pages for h in page] == everything[:21], term
 
 
 def test_every_hit_snippet_marks_the_term(corpus):

@@ -4,17 +4,19 @@ the database, decks out of step re-added), rebuilt whole on request, recovered a
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import threading
-from pathlib import Path
 
 import pytest
 
 from lecturehub.core.errors import ServiceError
 from lecturehub.courseware import services as courseware_services
+from lecturehub.extensions import db
+from lecturehub.schedule.models import Lecture
 from lecturehub.search import results, services
 from lecturehub.search.params import SearchParams
-from tests.factories.search import talk_with_deck
+from tests.factories.courseware import make_lecture
+from tests.factories.search import deck, talk_with_deck, upload_deck
+from tests.search.engines import corrupt, delete, index_dir, index_exists
 
 
 def listing(q: str) -> list[tuple[int, int, str]]:
@@ -25,17 +27,10 @@ def found(q: str, **options) -> list[tuple[int, int]]:
     return [(h.lecture_id, h.slide) for h in services.search(q, sort="date", **options).hits]
 
 
-def garble(directory: Path) -> None:
-    for path in directory.rglob("*"):
-        if path.is_file():
-            path.write_bytes(b"\x00garbage\xff" * 10)
-
-
 def test_creating_the_app_does_not_open_the_index(app):
-    index_dir = Path(app.config["INDEX_DIR"])
-    assert list(index_dir.iterdir()) == []  # opening the index creates it on disk
+    assert not index_exists(app)  # opening the index creates it
     services.get_index()
-    assert (index_dir / "CURRENT").is_file()
+    assert index_exists(app)
 
 
 def test_one_index_per_app_even_when_threads_race_for_it(app):
@@ -56,16 +51,16 @@ def test_one_index_per_app_even_when_threads_race_for_it(app):
 
 def test_a_corrupt_index_is_rebuilt_from_the_database_at_first_use(app, two_talks):
     a, b = two_talks
+    corrupt(services.get_index(), index_dir(app))
     services.close_index()  # as after a restart
-    garble(Path(app.config["INDEX_DIR"]))
     assert found("防汛") == [(b.id, 1), (b.id, 2), (a.id, 2)]
     assert services.get_index().check().ok
 
 
 def test_a_deleted_index_directory_is_rebuilt_at_first_use(app, two_talks):
     a, _ = two_talks
+    delete(services.get_index(), index_dir(app))
     services.close_index()
-    shutil.rmtree(app.config["INDEX_DIR"])
     assert found("乡村振兴") == [(a.id, 1)]
 
 
@@ -78,7 +73,7 @@ def test_a_deck_missing_from_the_index_is_added_back_at_first_use(app, admin, tm
 
 def test_an_index_broken_while_open_is_rebuilt_when_a_search_fails(app, two_talks):
     a, _ = two_talks
-    (Path(app.config["INDEX_DIR"]) / "CURRENT").write_bytes(b"garbage")
+    corrupt(services.get_index(), index_dir(app))
     assert found("乡村振兴") == [(a.id, 1)]
 
 
@@ -112,3 +107,29 @@ def test_recent_talks_are_the_latest_with_courseware_and_follow_the_filters(app,
     assert [r.lecture.id for r in results.recent_talks(SearchParams())] == [b.id, a.id]
     until_april = SearchParams(date_to=dt.date(2024, 4, 1))
     assert [r.lecture.id for r in results.recent_talks(until_april)] == [a.id]
+
+
+def test_decks_uploaded_during_a_rebuild_are_all_found_after_it(app, admin, tmp_path):
+    """The rebuild reconciles with the database after the swap: a deck that went to the old
+    index meanwhile is added again (on every engine)."""
+    before = [talk_with_deck(tmp_path, admin, [f"第{n}讲防汛", "低保"]) for n in range(6)]
+    decks = [deck(tmp_path, [f"重建期间上传{n}号"]) for n in range(5)]
+    lectures = [make_lecture(None, f"新讲学{n}").id for n in range(5)]
+    db.session.commit()
+    errors = []
+
+    def upload():
+        with app.app_context():
+            try:
+                for lecture_id, path in zip(lectures, decks, strict=True):
+                    upload_deck(db.session.get(Lecture, lecture_id), path, db.session.merge(admin))
+            except Exception as exc:
+                errors.append(exc)
+
+    thread = threading.Thread(target=upload)
+    thread.start()
+    services.rebuild()
+    thread.join()
+    assert errors == []
+    assert [services.search(f"重建期间上传{n}号").total for n in range(5)] == [1] * 5
+    assert services.search("防汛").total == len(before)

@@ -1,14 +1,6 @@
-"""The index format: text analysis, the schema, building and reading segments.
+"""The whoosh index format: the schema, building and reading segments.
 
-Text analysis: exact CJK bigrams for matching, jieba words for scoring.
-
-Matching field ("grams"): the text is case-folded (full-width ASCII to ASCII, lower case; the
-fold keeps the length so offsets stay valid), then every run of Han/kana/hangul characters
-gives one token per character: the bigram starting at that character, or the character alone
-when it ends the run; every Latin/digit word gives one token. A token's position is its ordinal
-in that stream, so a CJK string of n characters is a phrase of consecutive bigrams and matches
-exactly where those characters stand together. Punctuation and spaces give no token; the
-slide's fields are joined with FIELD_SEP, which adds a position gap so no phrase spans two fields.
+Matching field ("grams"): the exact stream of CJK bigrams and words of text.py, with positions.
 
 Scoring field ("words"): jieba.cut_for_search (HMM off: a third faster to index, unknown words
 split into characters, which scoring skips) with the policy-term user dictionary.
@@ -17,8 +9,6 @@ split into characters, which scoring skips) with the policy-term user dictionary
 from __future__ import annotations
 
 import collections
-import dataclasses
-import datetime
 import functools
 import logging
 import multiprocessing
@@ -43,72 +33,17 @@ from whoosh.reading import EmptyReader, MultiReader, SegmentReader
 from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
 
-CJK = (
-    "\u3005\u3007\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-    "\U00020000-\U0003134f"
-)
-WORD = "0-9a-z\u00b5\u00df-\u00f6\u00f8-\u024f\u0370-\u03ff\u0400-\u04ff"
-FIELD_SEP = "\x1f"
-FIELD_GAP = 8
+from lecturehub.search.index.base import SlideDoc, day_number, order_key, pack
+from lecturehub.search.index.text import CJK, FIELD_SEP, WORD, fold, gram_positions, gram_tokens
+
 INDEX_NAME = "MAIN"
 BUILD_CHUNK = 500  # slides per job of a parallel build
 TITLE_WEIGHT = 2.0  # extra BM25 tf of a slide-title word (half that for the talk title)
 USER_DICT = Path(__file__).resolve().parent / "data" / "policy_terms.txt"
 
-_PIECE_RE = re.compile(f"([{CJK}]+)|([{WORD}]+)|{FIELD_SEP}")
 _SCORING_WORD_RE = re.compile(f"[{WORD}]|.*[{CJK}].*[{CJK}]")
-_FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _jieba_lock = threading.Lock()
 _jieba_ready = False
-
-
-def fold(text: str) -> str:
-    """Lower-case and map full-width ASCII to ASCII, keeping the length (offsets stay valid)."""
-    folded = text.translate(_FOLD).lower()
-    if len(folded) == len(text):
-        return folded
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text.translate(_FOLD))
-
-
-def pieces(text: str) -> list[tuple[bool, str]]:
-    """The (is_cjk, string) runs of a folded text, in order; punctuation dropped."""
-    return [(bool(m[1]), m[1] or m[2]) for m in _PIECE_RE.finditer(fold(text)) if m[1] or m[2]]
-
-
-def gram_tokens(text: str):
-    """Yield (token, position, startchar, endchar) of the matching stream, in order."""
-    pos = 0
-    for m in _PIECE_RE.finditer(fold(text)):
-        run, start = m[1], m.start()
-        if run:
-            for i in range(len(run) - 1):
-                yield run[i : i + 2], pos + i, start + i, start + i + 2
-            pos += len(run)
-            yield run[-1], pos - 1, m.end() - 1, m.end()
-        elif m[2]:
-            yield m[2], pos, start, m.end()
-            pos += 1
-        else:
-            pos += FIELD_GAP
-
-
-def gram_positions(text: str) -> dict[str, list[int]]:
-    """Token -> ascending positions; the hot path of indexing (same stream as gram_tokens)."""
-    out: defaultdict[str, list[int]] = defaultdict(list)
-    pos = 0
-    for m in _PIECE_RE.finditer(fold(text)):
-        run = m[1]
-        if run:
-            for i in range(len(run) - 1):
-                out[run[i : i + 2]].append(pos + i)
-            pos += len(run)
-            out[run[-1]].append(pos - 1)
-        elif m[2]:
-            out[m[2]].append(pos)
-            pos += 1
-        else:
-            pos += FIELD_GAP
-    return out
 
 
 def ensure_jieba(cache_dir: str | Path | None = None) -> None:
@@ -143,22 +78,39 @@ class Prepared:
     items: tuple[tuple[bytes, int, float, bytes], ...]
 
 
+_TOKEN_DEFAULTS = {
+    "positions": False,
+    "chars": False,
+    "keeporiginal": False,
+    "removestops": True,
+    "start_pos": 0,
+    "start_char": 0,
+    "mode": "",
+}
+
+
+def _token(options: dict) -> tuple[Token, dict]:
+    """The reusable Token of a tokenizer call and the call's options with whoosh's defaults."""
+    opts = {**_TOKEN_DEFAULTS, **options}
+    extra = {k: v for k, v in opts.items() if k not in _TOKEN_DEFAULTS}
+    token = Token(
+        opts["positions"],
+        opts["chars"],
+        removestops=opts["removestops"],
+        mode=opts["mode"],
+        **extra,
+    )
+    return token, opts
+
+
 class GramTokenizer(Tokenizer):
     """The matching stream as whoosh Tokens (indexing itself uses the faster gram_positions)."""
 
-    def __call__(
-        self,
-        value,
-        positions=False,
-        chars=False,
-        keeporiginal=False,
-        removestops=True,
-        start_pos=0,
-        start_char=0,
-        mode="",
-        **kwargs,
-    ):
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+    def __call__(self, value, **options):
+        """whoosh's Tokenizer call: positions, chars, keeporiginal, start_pos, start_char, …"""
+        t, opts = _token(options)
+        positions, chars, keeporiginal = opts["positions"], opts["chars"], opts["keeporiginal"]
+        start_pos, start_char = opts["start_pos"], opts["start_char"]
         for text, pos, startchar, endchar in gram_tokens(value):
             t.text, t.boost, t.stopped = text, 1.0, False
             if keeporiginal:
@@ -173,19 +125,9 @@ class GramTokenizer(Tokenizer):
 class JiebaTokenizer(Tokenizer):
     """jieba.cut_for_search words as whoosh Tokens (frequency only, no positions)."""
 
-    def __call__(
-        self,
-        value,
-        positions=False,
-        chars=False,
-        keeporiginal=False,
-        removestops=True,
-        start_pos=0,
-        start_char=0,
-        mode="",
-        **kwargs,
-    ):
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+    def __call__(self, value, **options):
+        t, opts = _token(options)
+        positions, start_pos = opts["positions"], opts["start_pos"]
         for i, word in enumerate(segment_words(value)):
             t.text, t.boost, t.stopped = word, 1.0, False
             if positions:
@@ -242,25 +184,6 @@ class WordsField(TEXT):
 # What one slide becomes in the index ---------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SlideDoc:
-    """One slide of the current courseware version of a talk."""
-
-    lecture_id: int
-    courseware_id: int
-    slide: int
-    slide_title: str
-    text: str
-    notes: str
-    hidden: bool
-    lecture_title: str
-    speaker: str
-    department: str
-    category: str
-    date: datetime.date
-    series_id: int
-
-
 def make_schema() -> Schema:
     """grams matches (exact), words scores, data holds the SlideDoc; the rest filter/sort."""
     return Schema(
@@ -282,27 +205,6 @@ def make_schema() -> Schema:
 SCHEMA = make_schema()
 
 
-def day_number(d: datetime.date) -> int:
-    return d.year * 10000 + d.month * 100 + d.day
-
-
-def _order(doc: SlideDoc) -> int:
-    """Sort key for "newest first": date desc, then talk, then slide ascending."""
-    lecture = min(max(doc.lecture_id, 0), 10**9 - 1)
-    return (doc.date.toordinal() - 700_000) * 10**13 + lecture * 10**4 + 9999 - min(doc.slide, 9999)
-
-
-def pack(doc: SlideDoc) -> tuple:
-    return tuple(
-        v.isoformat() if isinstance(v, datetime.date) else v for v in dataclasses.astuple(doc)
-    )
-
-
-def unpack(values) -> SlideDoc:
-    doc = SlideDoc(*values)
-    return dataclasses.replace(doc, date=datetime.date.fromisoformat(doc.date))
-
-
 def document(doc: SlideDoc) -> dict:
     """The whoosh fields of one slide; the analysis runs here, before any lock is taken."""
     content = FIELD_SEP.join((doc.slide_title, doc.text, doc.notes))
@@ -316,7 +218,7 @@ def document(doc: SlideDoc) -> dict:
         series=None if doc.series_id is None else str(doc.series_id),
         day=day_number(doc.date),
         hidden=bool(doc.hidden),
-        order=_order(doc),
+        order=order_key(doc),
         grams=SCHEMA["grams"].prepare(content, words[1:]),
         words=SCHEMA["words"].prepare(words),
         data=pack(doc),

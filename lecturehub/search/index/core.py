@@ -1,6 +1,8 @@
-"""The slide search index: the app's one wrapper around whoosh (analysis and query syntax live
-beside it in analyzers.py and query.py, relevance of ANDed terms and phrases in topk.py and
-phrases.py: the only other modules that import whoosh or jieba).
+"""The whoosh engine: the slide index in local files, pure Python (the default; no install).
+
+Its index format lives in analyzers.py, the compiled queries in query.py, the relevance of
+ANDed terms and phrases in topk.py and phrases.py: with this module, the only modules that
+import whoosh or jieba.
 
 Layout on disk (the same on Windows: no symlinks)::
 
@@ -24,16 +26,11 @@ and merged-away segments (stale and duplicate hits), so analyzers.open_reader() 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
-import datetime
-import os
 import random
-import re
 import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import index as wix
@@ -42,134 +39,41 @@ from whoosh.searching import Searcher
 from whoosh.sorting import FieldFacet
 from whoosh.util.filelock import FileLock
 
+from lecturehub.search.index import generations
 from lecturehub.search.index.analyzers import (
     INDEX_NAME,
     SCHEMA,
-    SlideDoc,
     build_parallel,
     build_serial,
-    day_number,
     document,
     ensure_jieba,
     live_decks,
     open_reader,
     probe,
+)
+from lecturehub.search.index.base import (
+    Found,
+    IndexBusyError,
+    IndexStatus,
+    IndexUnavailableError,
+    SearchQuery,
+    SlideDoc,
+    TalkMeta,
+    single_lecture,
     unpack,
 )
-from lecturehub.search.index.query import (
-    Hit,
-    QueryError,
-    SearchResult,
-    compile_query,
-    group_by_lecture,
-    highlight_patterns,
-    make_hit,
-    parse,
-)
+from lecturehub.search.index.query import compile_query
 from lecturehub.search.index.topk import fast_plan, top_docs
-
-__all__ = [
-    "Hit",
-    "IndexBusyError",
-    "IndexStatus",
-    "IndexUnavailableError",
-    "QueryError",
-    "SearchResult",
-    "SlideDoc",
-    "SlideIndex",
-    "group_by_lecture",
-]
 
 # v2: jieba words without HMM.
 SCHEMA_VERSION = 2  # bump when SCHEMA or the analysis changes: check() then says "corrupt"
-_GEN_RE = re.compile(r"^gen-(\d{6,})$")
 
 
-@dataclass(frozen=True)
-class IndexStatus:
-    state: str  # "ok" | "missing" | "corrupt"
-    decks: dict[int, int] = dataclasses.field(default_factory=dict)  # lecture_id -> courseware_id
-    doc_count: int = 0
-    detail: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.state == "ok"
-
-
-class IndexUnavailableError(RuntimeError):
-    """The index cannot be opened (missing generation, old schema, corrupt files): rebuild it."""
-
-
-class IndexBusyError(TimeoutError):
-    """No write lock within writer_timeout (other writers keep the index busy)."""
-
-
-# Generations -------------------------------------------------------------------------------
-
-
-def _read_pointer(directory: Path) -> tuple[str, int] | None:
-    try:
-        parts = (directory / "CURRENT").read_text("ascii").split()
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise IndexUnavailableError(f"CURRENT unreadable: {exc}") from exc
-    if len(parts) != 2 or not _GEN_RE.match(parts[0]) or not parts[1].isdigit():
-        raise IndexUnavailableError(f"CURRENT is garbage: {parts[:2]!r}")
-    return parts[0], int(parts[1])
-
-
-def _write_pointer(directory: Path, name: str) -> None:
-    tmp = directory / f"CURRENT.{os.getpid()}.{threading.get_ident()}.tmp"
-    with open(tmp, "w", encoding="ascii") as f:
-        f.write(f"{name} {SCHEMA_VERSION}\n")
-        f.flush()
-        os.fsync(f.fileno())
-    for attempt in range(50):  # Windows refuses while a reader has CURRENT open
-        try:
-            os.replace(tmp, directory / "CURRENT")
-            return
-        except PermissionError:
-            if attempt == 49:
-                raise
-            time.sleep(0.02)
-
-
-def _generations(directory: Path) -> list[str]:
-    return [p.name for p in directory.iterdir() if _GEN_RE.match(p.name) and p.is_dir()]
-
-
-def _new_generation(directory: Path) -> Path:
-    n = max((int(name[4:]) for name in _generations(directory)), default=0) + 1
-    while True:
-        try:
-            path = directory / f"gen-{n:06d}"
-            path.mkdir()
-            return path
-        except FileExistsError:
-            n += 1
-
-
-def _remove_generations(directory: Path, keep: str | None) -> None:
-    for name in _generations(directory):
-        if name != keep:
-            shutil.rmtree(directory / name, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def _file_lock(path: Path):
-    lock = FileLock(str(path))
-    lock.acquire(blocking=True)
-    try:
-        yield
-    finally:
-        lock.release()
-
-
-class SlideIndex:
+class WhooshEngine:
     """The slide index in `directory`, created empty when missing; safe across threads and
     processes (one shared searcher per instance, refreshed before each search)."""
+
+    name = "whoosh"
 
     def __init__(
         self,
@@ -191,19 +95,14 @@ class SlideIndex:
         ensure_jieba()
         self.directory.mkdir(parents=True, exist_ok=True)
         if not (self.directory / "CURRENT").exists():
-            with _file_lock(self.directory / "REBUILD"):
+            with generations.file_lock(self.directory / "REBUILD"):
                 if not (self.directory / "CURRENT").exists():
-                    path = _new_generation(self.directory)
+                    path = generations.new_generation(self.directory)
                     wix.create_in(str(path), SCHEMA, indexname=INDEX_NAME)
-                    _write_pointer(self.directory, path.name)
+                    generations.write_pointer(self.directory, path.name, SCHEMA_VERSION)
 
     def _current(self) -> str:
-        pointer = _read_pointer(self.directory)
-        if pointer is None:
-            raise IndexUnavailableError(f"no index in {self.directory}")
-        if pointer[1] != SCHEMA_VERSION:
-            raise IndexUnavailableError(f"index schema v{pointer[1]}, need v{SCHEMA_VERSION}")
-        return pointer[0]
+        return generations.current(self.directory, SCHEMA_VERSION)
 
     def _open(self, name: str):
         try:
@@ -299,10 +198,7 @@ class SlideIndex:
 
     def add_deck(self, slides: list[SlideDoc]) -> None:
         """Replace every slide of the talk by these (one writer, one commit)."""
-        lecture_ids = {s.lecture_id for s in slides}
-        if len(lecture_ids) != 1:
-            raise ValueError("add_deck needs the slides of exactly one lecture")
-        term, docs = str(lecture_ids.pop()), [document(s) for s in slides]
+        term, docs = str(single_lecture(slides)), [document(s) for s in slides]
 
         def apply(writer):
             writer.delete_by_term("lecture", term)
@@ -314,11 +210,32 @@ class SlideIndex:
     def remove_deck(self, lecture_id: int) -> None:
         self._write(lambda writer: writer.delete_by_term("lecture", str(lecture_id)) > 0)
 
+    def update_meta(self, lecture_id: int, meta: TalkMeta) -> int:
+        """Re-add the talk's stored slides with the new fields, read and written under the
+        write lock (a deck added meanwhile is not overwritten by stale slides)."""
+        term, count = str(lecture_id), 0
+
+        def apply(writer):
+            nonlocal count
+            with writer.searcher() as searcher:
+                docnums = sorted(searcher.docs_for_query(wq.Term("lecture", term)))
+                docs = [meta.apply(unpack(searcher.stored_fields(d)["data"])) for d in docnums]
+            if not docs:
+                return False
+            writer.delete_by_term("lecture", term)
+            for doc in docs:
+                writer.add_document(**document(doc))
+            count = len(docs)
+            return True
+
+        self._write(apply)
+        return count
+
     def rebuild(
         self,
         docs: Iterable[SlideDoc],
-        *,
         progress: Callable[[int], None] | None = None,
+        *,
         procs: int = 1,
         limitmb: int = 256,
     ) -> int:
@@ -326,12 +243,12 @@ class SlideIndex:
 
         procs > 1 indexes in that many spawned processes (one segment each); progress gets
         the running count of slides read from docs."""
-        with _file_lock(self.directory / "REBUILD"):
-            old = None  # a garbage CURRENT: no generation to keep
-            with contextlib.suppress(IndexUnavailableError):
-                old = (_read_pointer(self.directory) or (None,))[0]
-            _remove_generations(self.directory, keep=old)  # leftovers of crashed rebuilds
-            path = _new_generation(self.directory)
+        with generations.file_lock(self.directory / "REBUILD"):
+            old = generations.live_or_none(self.directory)  # None: no generation to keep
+            generations.remove_generations(
+                self.directory, keep=old
+            )  # leftovers of crashed rebuilds
+            path = generations.new_generation(self.directory)
             try:
                 wix.create_in(str(path), SCHEMA, indexname=INDEX_NAME)
                 if procs > 1:
@@ -353,70 +270,37 @@ class SlideIndex:
             while not lock.acquire() and time.monotonic() < deadline:
                 time.sleep(0.05)
         try:
-            _write_pointer(self.directory, new)
+            generations.write_pointer(self.directory, new, SCHEMA_VERSION)
         finally:
             if lock is not None and lock.locked:
                 lock.release()
-        _remove_generations(self.directory, keep=new)
+        generations.remove_generations(self.directory, keep=new)
 
     # reading ---------------------------------------------------------------------------------
 
-    def search(
-        self,
-        query: str,
-        *,
-        category: str | None = None,
-        department: str | None = None,
-        speaker: str | None = None,
-        series_id: int | None = None,
-        date_from: datetime.date | None = None,
-        date_to: datetime.date | None = None,
-        sort: str = "relevance",
-        page: int = 1,
-        per_page: int = 20,
-        include_hidden: bool = True,
-    ) -> SearchResult:
-        """Slides matching the query (syntax in query.py; QueryError if malformed).
+    def find(self, tree, request: SearchQuery) -> Found:
+        """The matches of a parsed query (None: every slide, newest first).
 
-        A blank query lists every (filtered) slide, newest talk first. Raises
-        IndexUnavailableError when the index cannot be read (rebuild it)."""
-        if sort not in ("relevance", "date") or page < 1 or per_page < 1:
-            raise ValueError("sort must be relevance|date, page and per_page >= 1")
-        tree = parse(query)
-        q, _, literals = compile_query(tree)
-        newest = sort == "date" or tree is None
-        filters = [
-            wq.Term(f, str(v))
-            for f, v in (
-                ("category", category),
-                ("department", department),
-                ("speaker", speaker),
-                ("series", series_id),
-            )
-            if v is not None
-        ]
-        if date_from is not None or date_to is not None:
-            lo, hi = (d and day_number(d) for d in (date_from, date_to))
-            filters.append(wq.NumericRange("day", lo, hi))
-        limit = page * per_page
-        filter_q = wq.And(filters) if filters else None
-        mask_q = None if include_hidden else wq.Term("hidden", True)
+        An AND of terms, phrases and lone characters (人民群众 经济 -党) takes topk's faster
+        path; elsewhere the collector counts every match (no block-quality skipping), so the
+        total is exact either way. Raises IndexUnavailableError when the index cannot be read."""
+        q, _, _ = compile_query(tree)
+        newest = request.sort == "date" or tree is None
+        filter_q = _filter_query(request)
+        mask_q = None if request.include_hidden else wq.Term("hidden", True)
         plan = None if newest or not self.fast_path else fast_plan(q)
-        # An AND of terms, phrases and lone characters (人民群众 经济 -党) takes topk's faster
-        # path; elsewhere the collector counts every match (no block-quality skipping), so the
-        # total is exact either way.
         with self._lock:
             searcher = self._fresh_searcher()
             if plan is not None:
-                total, top = top_docs(searcher, plan, limit, filter_q, mask_q)
+                total, top = top_docs(searcher, plan, request.limit, (filter_q, mask_q))
                 rows = [
                     (score, searcher.stored_fields(docnum)["data"])
-                    for score, docnum in top[limit - per_page :]
+                    for score, docnum in top[request.offset :]
                 ]
             else:
                 results = searcher.search(
                     q,
-                    limit=limit,
+                    limit=request.limit,
                     terms=False,
                     optimize=False,
                     sortedby=FieldFacet("order", reverse=True) if newest else None,
@@ -425,11 +309,9 @@ class SlideIndex:
                 )
                 found, total = results.scored_length(), len(results)
                 rows = [
-                    (results.score(i), results[i]["data"]) for i in range(limit - per_page, found)
+                    (results.score(i), results[i]["data"]) for i in range(request.offset, found)
                 ]
-        patterns = highlight_patterns(literals)
-        hits = [make_hit(unpack(values), score or 0.0, patterns) for score, values in rows]
-        return SearchResult(total=total, page=page, per_page=per_page, hits=hits)
+        return Found(total, [(score or 0.0, unpack(values)) for score, values in rows])
 
     def indexed_decks(self) -> dict[int, int]:
         """lecture_id -> courseware_id of every talk in the index."""
@@ -449,3 +331,10 @@ class SlideIndex:
                 return IndexStatus("ok", live_decks(reader), reader.doc_count())
         except Exception as exc:  # any failure to read means: rebuild
             return IndexStatus("corrupt", detail=f"{type(exc).__name__}: {exc}")
+
+
+def _filter_query(request: SearchQuery) -> wq.Query | None:
+    filters = [wq.Term(field, value) for field, value in request.terms().items()]
+    if request.day_range is not None:
+        filters.append(wq.NumericRange("day", *request.day_range))
+    return wq.And(filters) if filters else None

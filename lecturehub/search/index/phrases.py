@@ -36,16 +36,31 @@ def read_postings(
     m = leaf.postings(field, text)
     inner = getattr(m, "child", m)  # FilterMatcher (deletions) around the W3 block matcher
     if not all(hasattr(inner, a) for a in _BLOCK_API):
-        if within is not None:
-            wanted = set(within)
-        while m.is_active():
-            d = m.id()
-            if within is None or d in wanted:
-                weights[d] = m.weight()
-                if vals is not None:
-                    vals[d] = m.value()
-            m.next()
+        _read_one_by_one(m, weights, vals, within)
         return weights, vals
+    _read_blocks(inner, weights, vals, within)
+    if inner is not m and leaf.has_deletions():
+        for docnum in leaf.deleted_docs_set:
+            weights.pop(docnum, None)
+            if vals is not None:
+                vals.pop(docnum, None)
+    return weights, vals
+
+
+def _read_one_by_one(m, weights: dict, vals: dict | None, within: list[int] | None) -> None:
+    """Any matcher (not whoosh3's block matcher): posting by posting."""
+    wanted = None if within is None else set(within)
+    while m.is_active():
+        d = m.id()
+        if wanted is None or d in wanted:
+            weights[d] = m.weight()
+            if vals is not None:
+                vals[d] = m.value()
+        m.next()
+
+
+def _read_blocks(inner, weights: dict, vals: dict | None, within: list[int] | None) -> None:
+    """whoosh3's block matcher, whole blocks at a time, skipping those without a candidate."""
     j, n = 0, len(within) if within is not None else 0
     while inner.is_active():
         if within is not None:
@@ -56,24 +71,22 @@ def read_postings(
                 inner._next_block()
                 continue
             j = bisect_right(within, maxid, j)
-        if inner._ids is None:
-            inner._read_ids()
-        if inner._weights is None:
-            inner._read_weights()
-        i = inner._i
-        ids = inner._ids[i:] if i else inner._ids
-        weights.update(zip(ids, inner._weights[i:] if i else inner._weights, strict=True))
-        if vals is not None:
-            if inner._values is None:
-                inner._read_values()
-            vals.update(zip(ids, inner._values[i:] if i else inner._values, strict=True))
+        _take_block(inner, weights, vals)
         inner._next_block()
-    if inner is not m and leaf.has_deletions():
-        for docnum in leaf.deleted_docs_set:
-            weights.pop(docnum, None)
-            if vals is not None:
-                vals.pop(docnum, None)
-    return weights, vals
+
+
+def _take_block(inner, weights: dict, vals: dict | None) -> None:
+    if inner._ids is None:
+        inner._read_ids()
+    if inner._weights is None:
+        inner._read_weights()
+    i = inner._i
+    ids = inner._ids[i:] if i else inner._ids
+    weights.update(zip(ids, inner._weights[i:] if i else inner._weights, strict=True))
+    if vals is not None:
+        if inner._values is None:
+            inner._read_values()
+        vals.update(zip(ids, inner._values[i:] if i else inner._values, strict=True))
 
 
 class PostingCache:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import heapq
 import operator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
@@ -231,72 +231,98 @@ def _add(a: list | None, b: list) -> list:
     return b if a is None else list(map(operator.add, a, b))
 
 
-def _leaf_top(searcher, sub, offset, plan: Plan, limit: int, filter_q, mask_q):
-    """(match count, [(score, -global docnum)] best first) of one segment."""
-    ev = _Leaf(searcher, sub, offset)
-    terms: dict[bytes, bool] = {}  # token -> positions needed
-    unions: list[list[bytes]] = []
-    scored = []  # ("term", text) | ("phrase", texts) | ("one", None), in plan order
+@dataclass
+class _Needs:
+    """What one segment must read for a plan: tokens (value: keep positions), unions of
+    expanded prefixes, and the scored parts in plan order: ("term", text) | ("phrase", texts)
+    | ("one", None) (an expanded prefix, unscored)."""
+
+    terms: dict[bytes, bool] = field(default_factory=dict)
+    unions: list[list[bytes]] = field(default_factory=list)
+    scored: list[tuple] = field(default_factory=list)
+
+
+def _needs(ev: _Leaf, plan: Plan) -> _Needs | None:
+    """None when a prefix expands to nothing in this segment (no match)."""
+    needs = _Needs()
     for kind, x in plan.items:
         if kind == "prefix":
             expanded = ev.expand(x)
             if not expanded:
-                return 0, []
-            if len(expanded) == 1:
-                kind, x = "term", expanded[0]
-            else:
-                unions.append(expanded)
-                scored.append(("one", None))
+                return None
+            if len(expanded) > 1:
+                needs.unions.append(expanded)
+                needs.scored.append(("one", None))
                 continue
+            kind, x = "term", expanded[0]
         for t in x if kind == "phrase" else (x,):
-            terms[t] = terms.get(t, False) or kind == "phrase"
-        scored.append((kind, x))
-    cands = ev.read_required(terms, unions)
+            needs.terms[t] = needs.terms.get(t, False) or kind == "phrase"
+        needs.scored.append((kind, x))
+    return needs
+
+
+def _matches(ev: _Leaf, plan: Plan, needs: _Needs, masks) -> set[int]:
+    """The segment's docnums matching the plan within the filter, outside the mask."""
+    cands = ev.read_required(needs.terms, needs.unions)
     if not cands:
-        return 0, []
-    allowed = _leaf_docs(searcher, sub, offset, filter_q)
+        return set()
+    filter_q, mask_q = masks
+    allowed = _leaf_docs(ev.searcher, ev.sub, ev.offset, filter_q)
     if allowed is not None:
         cands &= allowed
-    masked = _leaf_docs(searcher, sub, offset, mask_q)
+    masked = _leaf_docs(ev.searcher, ev.sub, ev.offset, mask_q)
     if masked:
         cands -= masked
-    for kind, x in scored:
+    for kind, x in needs.scored:
         if kind == "phrase" and cands:
             cands = phrase_docs(cands, [ev.values[t] for t in x])
     if cands and plan.exclude is not None:
         cands -= ev.matching(plan.exclude, cands)
-    if not cands:
-        return 0, []
-    docs = sorted(cands)
+    return cands
+
+
+def _part(ev: _Leaf, kind: str, x, docs: list[int], lkeys: list[int]) -> list[float]:
+    if kind == "one":
+        return [1] * len(docs)
+    if kind == "term":
+        return ev.term_scores(FIELD, x, ev.weights[x], docs, lkeys)
+    part = None  # _PhraseMatcher sums its tokens, rarest (in this segment) first
+    for t in sorted(x, key=ev.df):
+        part = _add(part, ev.term_scores(FIELD, t, ev.weights[t], docs, lkeys))
+    return part
+
+
+def _scores(ev: _Leaf, plan: Plan, needs: _Needs, docs: list[int]) -> list[float]:
     lkeys = ev.length_keys(FIELD, docs)
     total = None
-    for kind, x in scored:
-        if kind == "one":
-            part = [1] * len(docs)
-        elif kind == "term":
-            part = ev.term_scores(FIELD, x, ev.weights[x], docs, lkeys)
-        else:  # _PhraseMatcher sums its tokens, rarest (in this segment) first
-            part = None
-            for t in sorted(x, key=ev.df):
-                part = _add(part, ev.term_scores(FIELD, t, ev.weights[t], docs, lkeys))
-        total = _add(total, part)
+    for kind, x in needs.scored:
+        total = _add(total, _part(ev, kind, x, docs, lkeys))
     if plan.words:
-        wkeys, boost = ev.length_keys(WORDS, docs), None
+        wkeys = ev.length_keys(WORDS, docs)
         for word in plan.words:
             w, _ = ev.postings(WORDS, word, within=docs)
             if w:
-                boost = _add(boost, ev.term_scores(WORDS, word, w, docs, wkeys))
-        if boost is not None:
-            total = _add(total, boost)
-    negs = [-offset - d for d in docs]
-    return len(docs), heapq.nlargest(limit, zip(total, negs, strict=True))
+                total = _add(total, ev.term_scores(WORDS, word, w, docs, wkeys))
+    return total
 
 
-def top_docs(searcher, plan: Plan, limit: int, filter_q=None, mask_q=None):
-    """(exact match count, [(score, global docnum)] best first, at most limit)."""
+def _leaf_top(ev: _Leaf, plan: Plan, limit: int, masks):
+    """(match count, [(score, -global docnum)] best first) of one segment."""
+    needs = _needs(ev, plan)
+    cands = _matches(ev, plan, needs, masks) if needs is not None else set()
+    if not cands:
+        return 0, []
+    docs = sorted(cands)
+    negs = [-ev.offset - d for d in docs]
+    return len(docs), heapq.nlargest(limit, zip(_scores(ev, plan, needs, docs), negs, strict=True))
+
+
+def top_docs(searcher, plan: Plan, limit: int, masks=(None, None)):
+    """(exact match count, [(score, global docnum)] best first, at most limit); masks is
+    (filter query or None, mask query or None)."""
     count, best = 0, []
     for sub, offset in searcher.leaf_searchers():
-        n, top = _leaf_top(searcher, sub, offset, plan, limit, filter_q, mask_q)
+        n, top = _leaf_top(_Leaf(searcher, sub, offset), plan, limit, masks)
         if n:
             count += n
             best = heapq.nlargest(limit, best + top)
