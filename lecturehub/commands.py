@@ -12,6 +12,7 @@ import sys
 
 import click
 from flask.cli import ScriptInfo, pass_script_info, with_appcontext
+from sqlalchemy.exc import SQLAlchemyError
 
 from lecturehub import setup_data
 from lecturehub.config import ConfigError
@@ -19,6 +20,7 @@ from lecturehub.core import jobs
 from lecturehub.core.errors import ServiceError
 from lecturehub.core.models import JOB_STATES
 from lecturehub.core.server import make_server
+from lecturehub.search import maintenance
 
 NEEDS_DEMO_EXTRA = (
     "演示数据需要 python-pptx 生成课件，当前环境没有安装。"
@@ -94,11 +96,14 @@ def demo_command(if_empty: bool) -> None:
 )
 @pass_script_info
 def serve_command(info: ScriptInfo, host: str, port: int, threads: int, no_worker: bool) -> None:
-    """Serve the app with waitress (Windows or Linux), with the background worker."""
+    """Serve the app with waitress (Windows or Linux), with the background worker. At every
+    start the worker removes temp files a crash left and reconciles the search index with the
+    database (``lecturehub check --repair``), logging what it fixed."""
     try:
         app = info.load_app()
     except ConfigError as exc:
         _fail(str(exc))
+    _queue_recovery(app)
     click.echo(f"LectureHub 正在运行： http://{host}:{port}/  （Ctrl+C 停止）")
     if app.config.get("SESSION_COOKIE_SECURE"):
         click.echo(SECURE_COOKIES_HINT, err=True)
@@ -113,6 +118,16 @@ def serve_command(info: ScriptInfo, host: str, port: int, threads: int, no_worke
     finally:
         if worker is not None:
             worker.stop()
+
+
+def _queue_recovery(app) -> None:
+    with app.app_context():
+        try:
+            maintenance.queue_recovery()
+        except SQLAlchemyError as exc:  # no database yet: the pages will say so too
+            click.echo(
+                f"启动检查未能排队（数据库尚未就绪？请先运行 lecturehub init）：{exc}", err=True
+            )
 
 
 @click.group("jobs")

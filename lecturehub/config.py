@@ -47,6 +47,7 @@ DEFAULTS: dict[str, object] = {
     "PREVIEW_THUMB_WIDTH": 480,
     "PREVIEW_LARGE_WIDTH": 1280,
     "PREVIEWS_SCAN_MINUTES": 10,  # how often the worker queues images found missing (0: never)
+    "TEMP_FILE_MAX_AGE_MINUTES": 60,  # a tmp/*.part untouched this long: a crash's leftover
     # auth
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCK_MINUTES": 15,
