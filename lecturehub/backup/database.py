@@ -84,6 +84,8 @@ def _sqlite_path(engine: Engine) -> Path:
 
 def _copy_sqlite(source: Path, target: Path) -> None:
     """Every page of ``source`` into ``target`` in one step (one read transaction)."""
+    if not target.exists():  # created readable by its owner only, like the archive
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT, 0o600))
     src = sqlite3.connect(source, timeout=30)
     dst = sqlite3.connect(target, timeout=30)
     try:

@@ -80,6 +80,10 @@ def test_restore_brings_back_the_same_township(source, township, target, target_
         assert {q: hits(q) for q in searches} == searches and searches["防汛"] != []
         assert maintenance.check().found == []
     assert (Path(target.config["STORAGE_DIR"]) / "secret_key").read_bytes() == key
+    restored = [Path(target.config["FILES_DIR"], name) for name in files]
+    if target_url is None:
+        restored.append(Path(target.config["STORAGE_DIR"]) / "lecturehub.sqlite")
+    assert {oct(path.stat().st_mode & 0o777) for path in restored} == {"0o600"}
     served = migrated_app(target.config["STORAGE_DIR"], target_url)  # the server started anew
     again = served.test_client()
     again.set_cookie("session", client.get_cookie("session").value)

@@ -61,3 +61,20 @@ def test_attendee_rates_on_a_phone_and_nothing_moves_until_publication(
     assert after == before
     assert speaker_page.get_by_text("讲得很清楚").count() == 0
     speaker_context.close()
+
+
+def test_the_participation_page_on_a_phone_shows_counts_and_no_names(live_app, live_server, page):
+    with live_app.app_context():
+        make_user("zuzhi", "组织办甲", roles=["organiser"])
+        talk = recent_talk(9, title="已截止的讲学")
+        raters = rate_many(talk, SIX[:5])
+        talk_id, names = talk.id, [u.name for u in raters]
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, live_server.url, "zuzhi")
+    page.wait_for_selector("text=组织办甲，您好")
+    page.goto(f"{live_server.url}/ratings/lectures/{talk_id}/participation")
+    assert page.locator("[data-testid=participation-count]").inner_text() == "5"
+    text = page.locator("main").inner_text()
+    assert all(name not in text for name in names)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390  # nothing wider than the phone
