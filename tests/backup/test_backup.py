@@ -111,7 +111,10 @@ def test_a_backup_taken_while_the_app_writes_restores_consistently(
                 for n in itertools.count():  # uploads and sessions until the backup is done
                     upload_deck(talk, deck(tmp_path, [f"备份期间上传的第{n}份课件"]), admin)
                     at = dt.time(6 + n // 60 % 12, n % 60)
-                    schedule_services.add_extra_session(series, day, at, f"加场{n}")
+                    spec = schedule_services.ExtraSession(
+                        series, day, at, f"加场{n}", backfill=True
+                    )
+                    schedule_services.add_extra_session(spec)
                     started.set()
                     if stop.is_set():
                         break
