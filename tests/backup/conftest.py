@@ -21,10 +21,11 @@ from tests.factories.ratings import SIX, attendee, make_talk, rate_many, recent_
 from tests.factories.search import deck, upload_deck
 
 
-def migrated_app(storage: Path, database_url: str | None = None):
+def migrated_app(storage: Path, database_url: str | None = None, **overrides):
     """An app whose database is built by the migrations (a backup records their revision).
     Not TESTING: the secret key is generated into the storage, as on a real server."""
     config = {"STORAGE_DIR": str(storage), "SERVER_NAME": None, "WTF_CSRF_ENABLED": True}
+    config.update(overrides)
     if database_url:
         config["SQLALCHEMY_DATABASE_URI"] = database_url
     return create_app(config)

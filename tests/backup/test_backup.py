@@ -11,8 +11,10 @@ import tarfile
 import threading
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
+from lecturehub import setup_data
 from lecturehub.auth.models import User
 from lecturehub.core.storage import get_store
 from lecturehub.courseware.models import Courseware
@@ -23,8 +25,9 @@ from lecturehub.search import maintenance
 from lecturehub.search import services as search_services
 from tests.backup.conftest import migrated_app
 from tests.conftest import csrf_token
-from tests.factories import PASSWORD
-from tests.factories.search import deck, upload_deck
+from tests.factories import PASSWORD, make_user
+from tests.factories.search import deck, talk_with_deck, upload_deck
+from tests.search.engines import ENGINES
 
 
 def tables() -> dict[str, list[tuple]]:
@@ -157,3 +160,23 @@ def test_the_archive_lists_every_member_with_its_sha256(source, township, tmp_pa
         + ["storage/secret_key"]
         + [f"files/{name}" for name in stored_files(source)]
     )
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_restore_rebuilds_the_index_of_every_engine(engine, tmp_path, target_url):
+    source = migrated_app(tmp_path / "source", SEARCH_ENGINE=engine)
+    with source.app_context():
+        setup_data.upgrade_database()
+        setup_data.ensure_reference_data()
+        admin = make_user("boss", roles=["admin"])
+        talk_with_deck(tmp_path, admin, ["防汛演练", "防汛物资"], title="防汛工作")
+        found = hits("防汛")
+        assert run(source, "backup", tmp_path / "backup.tar").exit_code == 0
+        db.session.remove()
+        db.engine.dispose()
+    target = migrated_app(tmp_path / "target", target_url, SEARCH_ENGINE=engine)
+    result = run(target, "restore", tmp_path / "backup.tar")
+    assert result.exit_code == 0, result.output
+    with target.app_context():
+        assert hits("防汛") == found and len(found) == 2
+        db.engine.dispose()
