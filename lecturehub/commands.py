@@ -1,4 +1,5 @@
-"""The app's own commands: ``lecturehub init``, ``demo`` and ``serve``.
+"""The app's own commands: ``lecturehub init``, ``demo``, ``serve``, ``jobs``, ``backup`` and
+``restore``.
 
 Commands are thin: they parse options and call services. Features add their own commands
 (``lecturehub user``, ``lecturehub schedule`` …) in their ``cli.py``; ``setup`` registers them
@@ -9,16 +10,26 @@ from __future__ import annotations
 
 import importlib
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
 
 import click
 from flask.cli import ScriptInfo, pass_script_info, with_appcontext
+from sqlalchemy.exc import SQLAlchemyError
 
 from lecturehub import setup_data
+from lecturehub.backup import services as backup_services
+from lecturehub.backup.archive import BackupError
 from lecturehub.config import ConfigError
 from lecturehub.core import jobs
 from lecturehub.core.errors import ServiceError
 from lecturehub.core.models import JOB_STATES
 from lecturehub.core.server import make_server
+from lecturehub.courseware import services as courseware_services
+from lecturehub.search import maintenance
+from lecturehub.search import services as search_services
 
 NEEDS_DEMO_EXTRA = (
     "演示数据需要 python-pptx 生成课件，当前环境没有安装。"
@@ -94,11 +105,14 @@ def demo_command(if_empty: bool) -> None:
 )
 @pass_script_info
 def serve_command(info: ScriptInfo, host: str, port: int, threads: int, no_worker: bool) -> None:
-    """Serve the app with waitress (Windows or Linux), with the background worker."""
+    """Serve the app with waitress (Windows or Linux), with the background worker. At every
+    start the worker removes temp files a crash left and reconciles the search index with the
+    database (``lecturehub check --repair``), logging what it fixed."""
     try:
         app = info.load_app()
     except ConfigError as exc:
         _fail(str(exc))
+    _queue_recovery(app)
     click.echo(f"LectureHub 正在运行： http://{host}:{port}/  （Ctrl+C 停止）")
     if app.config.get("SESSION_COOKIE_SECURE"):
         click.echo(SECURE_COOKIES_HINT, err=True)
@@ -113,6 +127,16 @@ def serve_command(info: ScriptInfo, host: str, port: int, threads: int, no_worke
     finally:
         if worker is not None:
             worker.stop()
+
+
+def _queue_recovery(app) -> None:
+    with app.app_context():
+        try:
+            maintenance.queue_recovery()
+        except SQLAlchemyError as exc:  # no database yet: the pages will say so too
+            click.echo(
+                f"启动检查未能排队（数据库尚未就绪？请先运行 lecturehub init）：{exc}", err=True
+            )
 
 
 @click.group("jobs")
@@ -161,4 +185,79 @@ def jobs_retry(job_id: int) -> None:
     click.echo(f"任务 {job_id} 已重新排队。")
 
 
-COMMANDS = (init_command, demo_command, serve_command, jobs_group)
+# --- backup and restore ------------------------------------------------------------------------
+
+
+@contextmanager
+def _progress(label: str) -> Iterator:
+    """A progress bar on stderr, opened at the first report of (done, total)."""
+    with ExitStack() as stack:
+        bars = []
+
+        def report(done: int, total: int) -> None:
+            if not bars:
+                bar = click.progressbar(length=max(total, 1), label=label, file=sys.stderr)
+                bars.append(stack.enter_context(bar))
+            bars[0].length = max(total, 1)
+            bars[0].update(done - bars[0].pos)
+
+        yield report
+
+
+def _megabytes(count: int) -> str:
+    return f"{count / 1024 / 1024:.1f} MB"
+
+
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--overwrite", is_flag=True, help="Replace FILE if it exists.")
+@with_appcontext
+def backup_command(file: Path, overwrite: bool) -> None:
+    """Write FILE: the database, every stored file and a manifest of SHA-256 sums, while the
+    server keeps running."""
+    started = time.monotonic()
+    try:
+        with _progress("备份") as report:
+            manifest = backup_services.backup(file, report, overwrite)
+    except BackupError as exc:
+        _fail(exc.message)
+    files = sum(1 for name in manifest.members if name.startswith("files/"))
+    size = sum(int(m["size"]) for m in manifest.members.values())
+    click.echo(
+        f"已写入备份 {file}：数据库（{backup_services.KINDS[manifest.database]}，"
+        f"结构版本 {manifest.schema}）和 {files} 个文件，共 {_megabytes(size)}，"
+        f"用时 {time.monotonic() - started:.1f} 秒。"
+    )
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def restore_command(file: Path) -> None:
+    """Restore FILE into an empty storage directory and an empty database, then rebuild the
+    search index. Refuses (exit 2, nothing changed) a damaged or newer archive, or a target
+    that is not empty."""
+    started = time.monotonic()
+    try:
+        with _progress("恢复") as report:
+            manifest = backup_services.restore(file, report)
+    except BackupError as exc:
+        _fail(exc.message)
+    slides_total = courseware_services.current_slides_total()
+    with _progress("重建搜索索引") as report:
+        slides = search_services.rebuild(progress=lambda n: report(n, slides_total))
+    files = sum(1 for name in manifest.members if name.startswith("files/"))
+    click.echo(
+        f"已从 {file}（{manifest.created_at}）恢复数据库和 {files} 个文件，"
+        f"重建搜索索引 {slides} 页幻灯片，用时 {time.monotonic() - started:.1f} 秒。"
+    )
+
+
+COMMANDS = (
+    init_command,
+    demo_command,
+    serve_command,
+    jobs_group,
+    backup_command,
+    restore_command,
+)

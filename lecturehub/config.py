@@ -47,6 +47,7 @@ DEFAULTS: dict[str, object] = {
     "PREVIEW_THUMB_WIDTH": 480,
     "PREVIEW_LARGE_WIDTH": 1280,
     "PREVIEWS_SCAN_MINUTES": 10,  # how often the worker queues images found missing (0: never)
+    "TEMP_FILE_MAX_AGE_MINUTES": 60,  # a tmp/*.part untouched this long: a crash's leftover
     # auth
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCK_MINUTES": 15,
@@ -87,6 +88,9 @@ DEFAULTS: dict[str, object] = {
     "NOTIFY_ROBOT_TIMEOUT": 10,
     "NOTIFY_DUE_EVERY_SECONDS": 60,  # how often the worker computes what is due
     "NOTIFY_BATCH": 200,  # messages per worker round
+    # backup (lecturehub backup/restore on PostgreSQL): where pg_dump and pg_restore are, when
+    # they are neither on PATH nor in /usr/lib/postgresql/*/bin
+    "PG_BIN_DIR": "",
     # background work (core/jobs.py)
     "WORKER_INTERVAL_SECONDS": 5.0,
     "JOBS_MAX_TRIES": 5,

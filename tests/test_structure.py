@@ -28,6 +28,7 @@ RANK = {
     "reports": 5,
     "notifications": 6,
     "pages": 7,
+    "backup": 7,  # reads every feature's tables and files (``lecturehub backup``/``restore``)
 }
 # The web layer of a feature may call any feature's services (STYLE); the rest of a feature
 # (models, services and the modules beside them) may only use lower features.

@@ -7,7 +7,8 @@ the application database gives all three; a job is queued in the same transactio
 that needs it, so neither can be lost without the other.
 
 - ``enqueue(task, key=..., **args)`` adds a job to the current transaction (the caller commits);
-  ``submit`` does the same and commits. ``task`` is a module-level function marked ``@task``.
+  ``submit`` does the same and commits; ``resubmit`` also runs a finished job of that key again
+  (work due again at every start, queued once however many processes start together). ``task`` is a module-level function marked ``@task``.
 - ``run_pending()`` claims due jobs one at a time with a conditional UPDATE, so two processes
   never run the same job; a failure is retried with exponential backoff, then marked failed.
   A job whose worker died (its lease ran out) is claimed again.
@@ -114,6 +115,16 @@ def submit(fn: Callable, *, key: str | None = None, **kwargs) -> bool:
         db.session.rollback()
         return False
     return created
+
+
+def resubmit(fn: Callable, *, key: str, **kwargs) -> bool:
+    """Queue ``fn`` under ``key``, or queue the finished (done or failed) job of that key
+    again; False when it is queued or running already. For work that is due again whenever
+    something happens — a server start — and should run once however many ask at once."""
+    if submit(fn, key=key, **kwargs):
+        return True
+    job_id = db.session.scalar(select(Job.id).where(Job.key == key))
+    return job_id is not None and requeue(job_id)
 
 
 def requeue(job_id: int) -> bool:

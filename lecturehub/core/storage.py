@@ -1,8 +1,10 @@
 """Content-addressed file store: ``save(fileobj) -> key``, ``open(key)``.
 
 Files are written to a temporary file in the store, fsynced and renamed into place, so a
-crash never leaves a half file under a key. Files are 0600 and folders 0700 (``core.private``). The key is the SHA-256 of the content; the user's
-filename is never part of a path.
+crash never leaves a half file under a key. Files are 0600 and folders 0700 (``core.private``).
+The key is the SHA-256 of the content; the user's filename is never part of a path. A crash
+can leave the temporary file (``tmp/*.part``) behind: ``remove_temp_files`` deletes those
+nobody has written to for a while.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import hashlib
 import os
 import re
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -34,6 +37,18 @@ class StoredFile:
     key: str
     size: int
     path: Path
+
+
+@dataclass(frozen=True)
+class TempFile:
+    """A temp file of the store: an upload being written, or one a crash left behind."""
+
+    path: Path
+    size: int
+    modified: float  # the last write, seconds since the epoch
+
+    def age(self, now: float) -> float:
+        return now - self.modified
 
 
 class FileStore:
@@ -87,6 +102,41 @@ class FileStore:
     def save(self, fileobj: BinaryIO, max_bytes: int | None = None) -> StoredFile:
         tmp_path, key, _size = self.spool(fileobj, max_bytes)
         return self.commit_spooled(tmp_path, key)
+
+    def temp_files(self) -> list[TempFile]:
+        """The spooled uploads in ``tmp/``, oldest first."""
+        found = []
+        try:
+            entries = list(os.scandir(self.tmp_dir))
+        except FileNotFoundError:
+            return []
+        for entry in entries:
+            if not entry.name.endswith(".part"):
+                continue
+            try:
+                stat = entry.stat(follow_symlinks=False)
+            except FileNotFoundError:  # finished (renamed or removed) meanwhile
+                continue
+            found.append(TempFile(Path(entry.path), stat.st_size, stat.st_mtime))
+        return sorted(found, key=lambda f: (f.modified, f.path.name))
+
+    def stale_temp_files(self, older_than: float, now: float | None = None) -> list[TempFile]:
+        """Temp files nobody has written to for ``older_than`` seconds. An upload in progress
+        writes its file chunk by chunk, then analyses and renames it within seconds; a file
+        that old belongs to an upload that died with its process."""
+        now = time.time() if now is None else now
+        return [f for f in self.temp_files() if f.age(now) > older_than]
+
+    def remove_temp_files(self, older_than: float, now: float | None = None) -> list[TempFile]:
+        """Delete the stale temp files; returns those it deleted."""
+        removed = []
+        for stale in self.stale_temp_files(older_than, now):
+            try:
+                stale.path.unlink()
+            except FileNotFoundError:  # another process removed it first
+                continue
+            removed.append(stale)
+        return removed
 
     def delete(self, key: str) -> None:
         self.path(key).unlink(missing_ok=True)

@@ -1,4 +1,4 @@
-"""JSON API of ratings: rate a talk (create or update), and its visible summary."""
+"""JSON API of ratings: rate a talk (create or update), and what is published of it."""
 
 from __future__ import annotations
 
@@ -55,7 +55,9 @@ def rate(lecture_id: int):
 
 
 @bp.get("/lectures/<int:lecture_id>/ratings/summary")
-@api_view(summary="讲学评价汇总（满最少人数后才显示平均分、分布和意见）")
+@api_view(
+    summary="讲学评价汇总：评价截止且满最少人数后才公布平均分、分布和意见；截止前 count 为 null"
+)
 def summary(lecture_id: int):
     lecture = services.get_lecture(lecture_id)
     return jsonify(summaries.summary(lecture).as_dict())

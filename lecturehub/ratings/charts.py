@@ -6,6 +6,8 @@ but talk titles come from users, so every text goes through ``escape``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from markupsafe import Markup, escape
 
 BAR_W, ROW_H, LABEL_W, VALUE_W = 380, 30, 84, 48
@@ -27,43 +29,52 @@ def _svg(width: int, height: int, label: str, parts: list[str], cls: str) -> Mar
     )
 
 
-def _bar_row(
-    i: int, row: tuple, top: float, compare_label: str, percent: bool, width: int, label_w: int
-) -> list[str]:
+@dataclass(frozen=True)
+class BarStyle:
+    """How ``mean_bars`` draws: the scale's top, the comparison's name, percentages, sizes."""
+
+    top: float = 5.0
+    compare_label: str = "对比"
+    percent: bool = False  # label values as percentages (use top=100)
+    width: int = BAR_W
+    label_width: int = LABEL_W
+
+
+PLAIN = BarStyle()
+
+
+def _bar_row(i: int, row: tuple, style: BarStyle) -> list[str]:
     label, value, compare = row
-    y, area = i * ROW_H, width - label_w - VALUE_W
-    length = 0 if value is None else area * value / top
+    label_w, percent = style.label_width, style.percent
+    y, area = i * ROW_H, style.width - label_w - VALUE_W
+    length = 0 if value is None else area * value / style.top
     parts = [
         f'<text class="label" x="{label_w - 6}" y="{y + 20}" text-anchor="end">{escape(label)}</text>',
         f'<rect class="track" x="{label_w}" y="{y + 5}" width="{area}" height="20" rx="3"/>',
         f'<rect class="bar" x="{label_w}" y="{y + 5}" width="{length:.1f}" height="20" rx="3">'
         f"<title>{escape(label)}：{_fmt(value, percent)}</title></rect>",
-        f'<text class="value" x="{width - VALUE_W + 6}" y="{y + 20}">{_fmt(value, percent)}</text>',
+        f'<text class="value" x="{style.width - VALUE_W + 6}" y="{y + 20}">{_fmt(value, percent)}</text>',
     ]
     if compare is not None:
-        x = label_w + area * compare / top
+        x = label_w + area * compare / style.top
         parts.append(
             f'<line class="compare" x1="{x:.1f}" y1="{y + 1}" x2="{x:.1f}" y2="{y + 29}">'
-            f"<title>{escape(compare_label)}：{_fmt(compare, percent)}</title></line>"
+            f"<title>{escape(style.compare_label)}：{_fmt(compare, percent)}</title></line>"
         )
     return parts
 
 
 def mean_bars(
     rows: list[tuple[str, float | None, float | None]],
-    top: float = 5.0,
-    compare_label: str = "对比",
     label: str = "平均分",
-    percent: bool = False,
-    width: int = BAR_W,
-    label_width: int = LABEL_W,
+    style: BarStyle = PLAIN,
 ) -> Markup:
-    """Horizontal bars of (label, value, comparison) rows on a 0–``top`` scale, each with an
-    optional comparison tick; ``percent`` labels values as percentages (use top=100)."""
+    """Horizontal bars of (label, value, comparison) rows on a 0–``style.top`` scale, each
+    with an optional comparison tick."""
     parts: list[str] = []
     for i, row in enumerate(rows):
-        parts += _bar_row(i, row, top, compare_label, percent, width, label_width)
-    return _svg(width, max(ROW_H * len(rows), ROW_H), label, parts, "mean-bars")
+        parts += _bar_row(i, row, style)
+    return _svg(style.width, max(ROW_H * len(rows), ROW_H), label, parts, "mean-bars")
 
 
 def histogram(distribution: dict[str, int], label: str) -> Markup:

@@ -1,57 +1,32 @@
-"""For admins and 组织办: who has rated (names only, by name), and hiding abusive comments.
+"""For admins: hiding abusive comments of published talks, with a log.
 
-The who-rated list never carries a score or a rating time; the moderation views show comment
-texts without their authors.
+The moderation views show comment texts without their authors, and only of published talks
+(``summaries``): before publication no one but the rater sees a comment — nor, by hiding one
+and reading the log, its text.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from lecturehub.attendance import services as attendance_services
 from lecturehub.auth.models import User
 from lecturehub.core.errors import Conflict, NotFound, ServiceError
 from lecturehub.core.timeutil import now as local_now
 from lecturehub.extensions import db
-from lecturehub.ratings import services
+from lecturehub.ratings import summaries
 from lecturehub.ratings.models import CommentHiding, Rating
-from lecturehub.ratings.summaries import counts
 from lecturehub.schedule.models import Lecture, Session
 
 REASON_MAX = 500
 
 
-@dataclass(frozen=True)
-class Participation:
-    rated: list[User]  # sorted by name
-    not_rated: list[User]  # signed in, not rated; sorted by name
-
-
-def _by_name(users) -> list[User]:
-    return sorted(users, key=lambda u: (u.name, u.login))
-
-
-def _users(ids) -> list[User]:
-    ids = list(ids)
-    return list(db.session.scalars(select(User).where(User.id.in_(ids)))) if ids else []
-
-
-def participation(lecture: Lecture) -> Participation:
-    """Names of who rated and who signed in without rating — never who gave which score."""
-    rater_ids = set(
-        db.session.scalars(select(Rating.user_id).where(Rating.lecture_id == lecture.id))
-    )
-    signed = set(attendance_services.signed_in_users(lecture.session_id))
-    return Participation(_by_name(_users(rater_ids)), _by_name(_users(signed - rater_ids)))
-
-
 def get_rating(rating_id: int) -> Rating:
+    """A comment that an admin may see: one of a published talk (else 404, as if absent)."""
     rating = db.session.get(Rating, rating_id)
-    if rating is None or not rating.comment:
+    if rating is None or not rating.comment or not summaries.summary(rating.lecture).published:
         raise NotFound("找不到该评价意见。", "comment_not_found")
     return rating
 
@@ -90,7 +65,7 @@ def hidings(limit: int = 200) -> list[CommentHiding]:
 def open_comments(
     days: int = 90, now: dt.datetime | None = None, rng: random.Random | None = None
 ) -> list[tuple[Lecture, list[tuple[int, str]]]]:
-    """Visible comments of recent talks that meet the minimum count, for moderation:
+    """Visible comments of the recent published talks, for moderation:
     (talk, [(comment id, text)]) — shuffled within a talk, no authors."""
     now = now or local_now()
     query = (
@@ -99,17 +74,17 @@ def open_comments(
         .where(Session.starts_at >= now - dt.timedelta(days=days), Session.starts_at <= now)
         .order_by(Session.starts_at.desc())
     )
-    lectures = list(db.session.scalars(query))
-    totals, minimum = counts([lec.id for lec in lectures]), services.min_count()
-    shown = [lec for lec in lectures if totals.get(lec.id, 0) >= minimum]
+    talks = summaries.published(summaries.summaries(list(db.session.scalars(query)), now=now))
     rng = rng or random.Random()
     out = []
-    for lecture in shown:
+    for talk in talks:
         query = select(Rating.id, Rating.comment).where(
-            Rating.lecture_id == lecture.id, Rating.comment != "", Rating.comment_hidden.is_(False)
+            Rating.lecture_id == talk.lecture.id,
+            Rating.comment != "",
+            Rating.comment_hidden.is_(False),
         )
         items = [tuple(row) for row in db.session.execute(query)]
         rng.shuffle(items)
         if items:
-            out.append((lecture, items))
+            out.append((talk.lecture, items))
     return out

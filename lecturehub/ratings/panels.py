@@ -25,7 +25,7 @@ def summary_chart(summary) -> Markup | None:
     if agg is None:
         return None
     rows = [(LABELS[name], agg.means()[name], None) for name in SCORE_FIELDS]
-    return charts.mean_bars(rows, label="各项平均分（满分 5 分）")
+    return charts.mean_bars(rows, "各项平均分（满分 5 分）")
 
 
 def _values(mine, submitted: dict | None) -> dict:
@@ -82,7 +82,7 @@ def speaker_charts(talk) -> dict:
     stats = {"overall": agg.overall, **agg.dimensions}
     return {
         "chart": charts.mean_bars(
-            rows, compare_label="本系列本季度平均", label="本场与本系列本季度平均"
+            rows, "本场与本系列本季度平均", charts.BarStyle(compare_label="本系列本季度平均")
         ),
         "histograms": {
             name: charts.histogram(stats[name].distribution, f"{LABELS[name]}评分分布")

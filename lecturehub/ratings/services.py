@@ -157,6 +157,19 @@ def pending_for(user: User, now: dt.datetime | None = None) -> list[Lecture]:
     ]
 
 
+def not_rated(lecture: Lecture) -> list[User]:
+    """The people who signed in at the talk and have not rated it, by name: for reminders sent
+    to each of them alone. No page shows this list (nor who has rated): anyone who could watch
+    it change would learn who rated, and from the published figures, how."""
+    rated = select(Rating.user_id).where(Rating.lecture_id == lecture.id)
+    signed = set(attendance_services.signed_in_users(lecture.session_id))
+    signed.discard(lecture.speaker_id)  # speakers do not rate their own talk
+    if not signed:
+        return []
+    query = select(User).where(User.id.in_(signed), User.id.not_in(rated))
+    return sorted(db.session.scalars(query), key=lambda u: (u.name, u.login))
+
+
 def rated_by(user: User) -> list[Rating]:
     """The user's own ratings (shown only to themselves), newest talk first."""
     query = (

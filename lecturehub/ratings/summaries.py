@@ -1,4 +1,12 @@
-"""What anyone may see of a talk's ratings: aggregates only, and only from RATING_MIN_COUNT on.
+"""What anyone may see of a talk's ratings — the one place that decides publication.
+
+A talk's ratings are **published** once its rating window has closed and at least
+RATING_MIN_COUNT people rated it. Until the window closes nothing about them shows to anyone
+but the rater — not even how many rated: a count, bucket or comment that moved with each new
+rating would tell someone watching the page who rated and how. After the close the count is
+fixed, so it shows; scores and comments show only from the minimum count on. Every page,
+export, report and API (and any feature that shows an average of a person's talks) asks
+``summaries`` / ``summary`` here and reads ``published``.
 
 Nothing here returns a user id next to a score. Comments come without names, shuffled on
 every call (never in stored order), and hidden comments are left out.
@@ -11,10 +19,11 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from lecturehub.attendance import services as attendance_services
 from lecturehub.core import periods
+from lecturehub.core.timeutil import iso
 from lecturehub.core.timeutil import now as local_now
 from lecturehub.extensions import db
 from lecturehub.ratings import services
@@ -22,32 +31,88 @@ from lecturehub.ratings.aggregates import Aggregate, aggregate, ratio
 from lecturehub.ratings.models import SCORE_FIELDS, Rating
 from lecturehub.schedule.models import Lecture, Session
 
+# Where a talk's ratings stand (``LectureSummary.status``).
+UPCOMING = "upcoming"  # the talk has not ended: rating has not opened
+OPEN = "open"  # the rating window is open: nothing shows, not even the count
+TOO_FEW = "too_few"  # closed below the minimum count: the count shows, no scores
+PUBLISHED = "published"  # closed at or above the minimum: scores and comments show
+CANCELLED = "cancelled"  # the session was cancelled: nobody rates it
+
+
+def _when(value: dt.datetime) -> str:
+    return f"{value.month}月{value.day}日 {value:%H:%M}"
+
+
+def status_of(lecture: Lecture, count: int, minimum: int, now: dt.datetime) -> str:
+    """The publication rule: closed window and at least ``minimum`` ratings."""
+    opens, closes = services.window(lecture)
+    if lecture.session.cancelled:
+        return CANCELLED
+    if now < opens:
+        return UPCOMING
+    if now <= closes:
+        return OPEN
+    return PUBLISHED if count >= minimum else TOO_FEW
+
 
 @dataclass
 class LectureSummary:
     lecture: Lecture
-    count: int
+    status: str
+    count: int | None  # None until the window has closed
     signed_in: int
     min_count: int
-    aggregate: Aggregate | None = None  # None below the minimum count
+    closes_at: dt.datetime
+    aggregate: Aggregate | None = None  # only when published
     comments: list[str] = field(default_factory=list)
 
     @property
-    def visible(self) -> bool:
-        return self.aggregate is not None
+    def published(self) -> bool:
+        return self.status == PUBLISHED
+
+    @property
+    def visible(self) -> bool:  # the older name, kept for templates and callers
+        return self.published
 
     @property
     def response_rate(self) -> float | None:
-        return ratio(self.count, self.signed_in)
+        return None if self.count is None else ratio(self.count, self.signed_in)
 
     @property
-    def shortfall_text(self) -> str:
-        return f"评价人数不足（已有 {self.count} 人评价，满 {self.min_count} 人后显示）"
+    def notice(self) -> str:
+        """One sentence on where the ratings stand (empty once published)."""
+        closes, minimum = _when(self.closes_at), self.min_count
+        if self.status == UPCOMING:
+            return f"讲学结束后开放评价，{closes} 评价截止后公布结果（满 {minimum} 人评价才公布）。"
+        if self.status == OPEN:
+            return (
+                f"评价进行中，{closes} 截止后公布结果（满 {minimum} 人评价才公布）；"
+                "截止前不显示评价人数和分数。"
+            )
+        if self.status == TOO_FEW:
+            return f"评价已截止，共 {self.count} 人评价，不足 {minimum} 人，结果不公布。"
+        if self.status == CANCELLED:
+            return "讲学已取消，没有评价。"
+        return ""
+
+    @property
+    def label(self) -> str:
+        """The notice in a few words, for report cells."""
+        return {
+            UPCOMING: "尚未开始评价",
+            OPEN: f"评价中，{self.closes_at.month}月{self.closes_at.day}日截止后公布",
+            TOO_FEW: f"评价不足 {self.min_count} 人，不公布",
+            CANCELLED: "已取消",
+        }.get(self.status, "")
 
     def as_dict(self) -> dict:
         agg = self.aggregate
         return {
             "lecture_id": self.lecture.id,
+            "status": self.status,
+            "published": self.published,
+            "window_closes_at": iso(self.closes_at),
+            "notice": self.notice,
             "count": self.count,
             "signed_in": self.signed_in,
             "response_rate": self.response_rate,
@@ -61,7 +126,8 @@ class LectureSummary:
 
 
 def score_rows(lecture_ids: list[int]) -> dict[int, list[dict[str, int]]]:
-    """lecture id → the scores of its ratings, with no trace of who gave them."""
+    """lecture id → the scores of its ratings, with no trace of who gave them. For the
+    arithmetic of published talks only: ask ``summaries`` which ones are."""
     if not lecture_ids:
         return {}
     columns = [getattr(Rating, name) for name in SCORE_FIELDS]
@@ -70,17 +136,6 @@ def score_rows(lecture_ids: list[int]) -> dict[int, list[dict[str, int]]]:
     for lecture_id, *scores in db.session.execute(query):
         found[lecture_id].append(dict(zip(SCORE_FIELDS, scores, strict=True)))
     return dict(found)
-
-
-def counts(lecture_ids: list[int]) -> dict[int, int]:
-    if not lecture_ids:
-        return {}
-    query = (
-        select(Rating.lecture_id, func.count())
-        .where(Rating.lecture_id.in_(lecture_ids))
-        .group_by(Rating.lecture_id)
-    )
-    return dict(db.session.execute(query).all())
 
 
 def comments(lecture_ids: list[int], rng: random.Random | None = None) -> dict[int, list[str]]:
@@ -99,25 +154,54 @@ def comments(lecture_ids: list[int], rng: random.Random | None = None) -> dict[i
     return dict(found)
 
 
-def summaries(lectures: list[Lecture], rng: random.Random | None = None) -> list[LectureSummary]:
-    """The visible summary of each talk (aggregates and comments only at the minimum count)."""
-    ids = [lecture.id for lecture in lectures]
-    rows, texts, minimum = score_rows(ids), comments(ids, rng), services.min_count()
+def _closed(lecture: Lecture, now: dt.datetime) -> bool:
+    return not lecture.session.cancelled and now > services.window(lecture)[1]
+
+
+def summaries(
+    lectures: list[Lecture], rng: random.Random | None = None, now: dt.datetime | None = None
+) -> list[LectureSummary]:
+    """What may be shown of each talk's ratings at ``now`` (default: the present)."""
+    now = now or local_now()
+    closed = [lecture.id for lecture in lectures if _closed(lecture, now)]
+    rows, minimum = score_rows(closed), services.min_count()
+    shown = [i for i in closed if len(rows.get(i, [])) >= minimum]
+    texts = comments(shown, rng)
     out = []
     for lecture in lectures:
         scores = rows.get(lecture.id, [])
+        status = status_of(lecture, len(scores), minimum, now)
         summary = LectureSummary(
-            lecture, len(scores), attendance_services.signed_in_count(lecture.session_id), minimum
+            lecture,
+            status,
+            len(scores) if lecture.id in closed else None,
+            attendance_services.signed_in_count(lecture.session_id),
+            minimum,
+            services.window(lecture)[1],
         )
-        if len(scores) >= minimum:
+        if summary.published:
             summary.aggregate = aggregate(scores)
             summary.comments = texts.get(lecture.id, [])
         out.append(summary)
     return out
 
 
-def summary(lecture: Lecture, rng: random.Random | None = None) -> LectureSummary:
-    return summaries([lecture], rng)[0]
+def summary(
+    lecture: Lecture, rng: random.Random | None = None, now: dt.datetime | None = None
+) -> LectureSummary:
+    return summaries([lecture], rng, now)[0]
+
+
+def published(talks: list[LectureSummary]) -> list[LectureSummary]:
+    return [s for s in talks if s.published]
+
+
+def pooled(talks: list[LectureSummary]) -> Aggregate | None:
+    """All ratings of the published talks among ``talks``, pooled (None when there are none):
+    a talk below the minimum or still open adds nothing to any mean or distribution."""
+    rows = score_rows([s.lecture.id for s in published(talks)])
+    scores = [row for ratings in rows.values() for row in ratings]
+    return aggregate(scores) if scores else None
 
 
 # --- quarters and the speaker's comparison ---------------------------------------------------
@@ -143,20 +227,12 @@ def ended_lectures(
     return [lec for lec in db.session.scalars(query) if lec.session.ends_at <= now]
 
 
-def pooled(lectures: list[Lecture]) -> Aggregate | None:
-    """All ratings of the talks that meet the minimum count, pooled (None when there are none)."""
-    rows = score_rows([lecture.id for lecture in lectures])
-    minimum = services.min_count()
-    scores = [row for ratings in rows.values() if len(ratings) >= minimum for row in ratings]
-    return aggregate(scores) if scores else None
-
-
 def series_quarter_average(lecture: Lecture, now: dt.datetime | None = None) -> Aggregate | None:
-    """The series' average this quarter, over the talks that meet the minimum count."""
+    """The series' average this quarter, over its published talks."""
+    now = now or local_now()
     quarter = periods.quarter_of(lecture.session.date)
-    return pooled(
-        ended_lectures(quarter.date_from, quarter.date_to, now, lecture.session.series_id)
-    )
+    talks = ended_lectures(quarter.date_from, quarter.date_to, now, lecture.session.series_id)
+    return pooled(summaries(talks, now=now))
 
 
 @dataclass
@@ -177,5 +253,5 @@ def speaker_talks(lectures: list[Lecture], now: dt.datetime | None = None) -> li
             series_quarter_average(s.lecture, now),
             periods.quarter_of(s.lecture.session.date).label,
         )
-        for s in summaries(held)
+        for s in summaries(held, now=now)
     ]

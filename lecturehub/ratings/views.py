@@ -1,5 +1,5 @@
 """Pages: rating a talk (no-JS form), my ratings and talks to rate, the speaker's view, and
-for admins/组织办 who has rated and the comment moderation log."""
+for admins/组织办 a talk's participation (counts, never names) and the comment moderation log."""
 
 from __future__ import annotations
 
@@ -80,7 +80,6 @@ def participation(lecture_id: int):
     return render_template(
         "ratings/participation.html",
         lecture=lecture,
-        info=moderation.participation(lecture),
         summary=summaries.summary(lecture),
         percent=percent,
     )

@@ -9,11 +9,12 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from lecturehub.ratings.aggregates import LABELS
-from lecturehub.ratings.charts import mean_bars
+from lecturehub.ratings.charts import BarStyle, mean_bars
 
 W, H, PAD_L, PAD_R, PAD_T, PAD_B = 600, 200, 40, 40, 16, 26
 TITLE_CHARS = 12
-WIDE = {"width": 640, "label_width": 180}
+WIDE = BarStyle(width=640, label_width=180)
+WIDE_PERCENT = BarStyle(top=100, percent=True, width=640, label_width=180)
 
 
 def short(text: str, limit: int = TITLE_CHARS) -> str:
@@ -70,23 +71,23 @@ def trend_chart(points) -> Markup:
 
 
 def talk_bars(summaries) -> Markup:
-    """Overall means of talks (those at the minimum count), in the given order."""
+    """Overall means of talks (published ones), in the given order."""
     rows = [(short(s.lecture.display_title), s.aggregate.overall.mean, None) for s in summaries]
-    return mean_bars(rows, label="讲学总体满意度排名", **WIDE)
+    return mean_bars(rows, "讲学总体满意度排名", WIDE)
 
 
 def department_bars(rows) -> Markup:
     data = [(short(r.name), r.total.overall.mean if r.total else None, None) for r in rows]
-    return mean_bars(data, label="各部门讲学平均分", **WIDE)
+    return mean_bars(data, "各部门讲学平均分", WIDE)
 
 
 def attendance_bars(rows) -> Markup:
     data = [(short(r.name), r.rate * 100 if r.rate is not None else None, None) for r in rows]
-    return mean_bars(data, top=100, percent=True, label="各系列出勤率", **WIDE)
+    return mean_bars(data, "各系列出勤率", WIDE_PERCENT)
 
 
 def dimension_bars(total) -> Markup | None:
     if total is None:
         return None
     means = total.means()
-    return mean_bars([(LABELS[k], means[k], None) for k in LABELS], label="各项平均分")
+    return mean_bars([(LABELS[k], means[k], None) for k in LABELS], "各项平均分")

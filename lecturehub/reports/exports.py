@@ -1,10 +1,13 @@
 """Excel workbooks of the monthly and quarterly reports (openpyxl): a merged title row, the
 period, a header row, one row per talk/department/series, and a totals row.
 
-No sheet carries a rater's name: only talks, speakers, departments and pooled figures.
+No sheet carries a rater's name: only talks, speakers, departments and pooled figures. Totals
+count the published talks only (``ratings.summaries``); a talk still open shows no count.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -54,10 +57,6 @@ def _distribution(total: Aggregate | None) -> list:
     return [total.overall.distribution[str(score)] for score in (5, 4, 3, 2, 1)]
 
 
-def _shortfall(summary) -> str:
-    return "" if summary.visible else f"评价不足 {summary.min_count} 人，不计分"
-
-
 def talk_row(number, summary) -> list:
     lecture, agg = summary.lecture, summary.aggregate
     return [
@@ -72,30 +71,36 @@ def talk_row(number, summary) -> list:
         *_means(agg),
         percent(agg.satisfaction_rate) if agg else None,
         *_distribution(agg),
-        _shortfall(summary),
+        summary.label,
     ]
 
 
-def _sheet(
-    wb: Workbook,
-    title: str,
-    heading: str,
-    lines: list[str],
-    headers: list[str],
-    rows: list[list],
-    widths: dict[int, int],
-):
-    ws = wb.create_sheet(title)
-    ws.cell(1, 1, heading).font = Font(size=15, bold=True)
+@dataclass
+class Sheet:
+    """One sheet: its tab name, the merged title row, up to two lines, a header row, rows,
+    and column widths by column number (9 where not given)."""
+
+    title: str
+    heading: str
+    headers: list[str]
+    rows: list[list]
+    lines: list[str] = field(default_factory=list)
+    widths: dict[int, int] = field(default_factory=dict)
+
+
+def _sheet(wb: Workbook, sheet: Sheet):
+    ws = wb.create_sheet(sheet.title)
+    headers, widths = sheet.headers, sheet.widths
+    ws.cell(1, 1, sheet.heading).font = Font(size=15, bold=True)
     ws.cell(1, 1).alignment = CENTER
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
     ws.row_dimensions[1].height = 28
-    for offset, line in enumerate(lines[:2]):
+    for offset, line in enumerate(sheet.lines[:2]):
         ws.cell(2 + offset, 1, line)
     for col, text in enumerate(headers, start=1):
         cell = ws.cell(HEADER_ROW, col, text)
         cell.font, cell.fill = Font(bold=True), HEADER_FILL
-    for values in rows:
+    for values in sheet.rows:
         ws.append(values)
     for row in ws.iter_rows(min_row=HEADER_ROW, max_row=ws.max_row, max_col=len(headers)):
         for cell in row:
@@ -114,6 +119,9 @@ def _save(wb: Workbook) -> bytes:
 
 
 TALK_WIDTHS = {1: 6, 2: 12, 3: 32, 4: 10, 5: 16, 8: 9, len(TALK_HEADERS): 22}
+PUBLISHED_ONLY = (
+    "只统计已公布的讲学（评价截止且满 {n} 人评价）；其余讲学不计入人次、平均分和满意率。"
+)
 
 
 # --- monthly ---------------------------------------------------------------------------------
@@ -142,29 +150,24 @@ def satisfaction_workbook(report: MonthReport, org: str, exported_at) -> bytes:
     rate = percent(report.total.satisfaction_rate if report.total else None)
     lines = [
         f"统计期间：{report.period.range_label}　　本月满意率（满意+非常满意）：{rate}",
-        f"评价不足 {report.min_count} 人的讲学只列人数，不计入平均分和满意率。"
-        f"导出时间：{format_datetime_zh(exported_at)}",
+        f"{PUBLISHED_ONLY.format(n=report.min_count)}导出时间：{format_datetime_zh(exported_at)}",
     ]
     rows = [talk_row(n, s) for n, s in enumerate(report.talks, start=1)]
+    title = f"{org}干部“双提升”培训满意度测评（{report.period.label}）"
     _sheet(
         wb,
-        "满意度测评",
-        f"{org}干部“双提升”培训满意度测评（{report.period.label}）",
-        lines,
-        TALK_HEADERS,
-        rows + [month_total_row(report)],
-        TALK_WIDTHS,
+        Sheet(
+            "满意度测评",
+            title,
+            TALK_HEADERS,
+            rows + [month_total_row(report)],
+            lines,
+            TALK_WIDTHS,
+        ),
     )
     comments = [[s.lecture.display_title, text] for s in report.talks for text in s.comments]
-    _sheet(
-        wb,
-        "意见建议",
-        f"意见建议（{report.period.label}，不显示姓名）",
-        [],
-        ["讲学", "意见建议"],
-        comments,
-        {1: 30, 2: 80},
-    )
+    title = f"意见建议（{report.period.label}，不显示姓名）"
+    _sheet(wb, Sheet("意见建议", title, ["讲学", "意见建议"], comments, widths={1: 30, 2: 80}))
     return _save(wb)
 
 
@@ -191,7 +194,7 @@ def _department_rows(report: QuarterReport) -> list[list]:
             [
                 r.name,
                 talks,
-                sum(1 for s in r.talks if s.visible),
+                sum(1 for s in r.talks if s.published),
                 *_means(r.total),
                 f"{r.courseware_on_time}/{talks}",
                 f"{r.within_hour}/{talks}",
@@ -222,52 +225,27 @@ def quarterly_workbook(report: QuarterReport, org: str, exported_at) -> bytes:
     period = report.period
     lines = [
         f"统计期间：{period.range_label}",
-        f"评价不足 {report.min_count} 人的讲学不排名（序号“—”）。导出时间：{format_datetime_zh(exported_at)}",
+        f"{PUBLISHED_ONLY.format(n=report.min_count)}未公布的讲学不排名（序号“—”）。"
+        f"导出时间：{format_datetime_zh(exported_at)}",
     ]
-    _sheet(
-        wb,
-        "讲学排名",
-        f"{org}“我的业务我来讲”小结评估（{period.label}）",
-        lines,
-        TALK_HEADERS,
-        _ranked_rows(report) + [_quarter_total(report)],
-        TALK_WIDTHS,
-    )
-    _sheet(
-        wb,
-        "部门对比",
-        f"各部门讲学情况（{period.label}）",
-        [f"统计期间：{period.range_label}"],
-        DEPT_HEADERS,
-        _department_rows(report),
-        {1: 18, 9: 14, 10: 16},
-    )
-    _sheet(
-        wb,
-        "出勤情况",
-        f"出勤情况（{period.label}）",
-        [f"统计期间：{period.range_label}"],
-        ATTENDANCE_HEADERS,
-        _attendance_rows(report),
-        {1: 16, 4: 20},
-    )
+    during = [f"统计期间：{period.range_label}"]
+    title = f"{org}“我的业务我来讲”小结评估（{period.label}）"
+    rows = _ranked_rows(report) + [_quarter_total(report)]
+    _sheet(wb, Sheet("讲学排名", title, TALK_HEADERS, rows, lines, TALK_WIDTHS))
+    title = f"各部门讲学情况（{period.label}）"
+    widths = {1: 18, 9: 14, 10: 16}
+    _sheet(wb, Sheet("部门对比", title, DEPT_HEADERS, _department_rows(report), during, widths))
+    title = f"出勤情况（{period.label}）"
+    rows, widths = _attendance_rows(report), {1: 16, 4: 20}
+    _sheet(wb, Sheet("出勤情况", title, ATTENDANCE_HEADERS, rows, during, widths))
     flags = [[f.label, f.mean, "；".join(f.reasons)] for f in report.improve]
-    _sheet(
-        wb,
-        "需改进",
-        f"需改进的评价项（{period.label}）",
-        [],
-        ["评价项", "本季度平均分", "原因"],
-        flags,
-        {1: 14, 2: 14, 3: 30},
-    )
+    headers, widths = ["评价项", "本季度平均分", "原因"], {1: 14, 2: 14, 3: 30}
+    _sheet(wb, Sheet("需改进", f"需改进的评价项（{period.label}）", headers, flags, widths=widths))
     return _save(wb)
 
 
 def _quarter_total(report: QuarterReport) -> list:
-    total = report.total
-    signed = sum(s.signed_in for s in report.talks)
-    count = sum(s.count for s in report.talks)
+    total, signed, count = report.total, report.signed_in, report.ratings
     return [
         "合计",
         "",

@@ -17,9 +17,8 @@ from lecturehub.courseware.models import Courseware
 from lecturehub.extensions import db
 from lecturehub.ratings import services as rating_services
 from lecturehub.ratings.aggregates import DIMENSIONS, Aggregate, ratio
-from lecturehub.ratings.summaries import LectureSummary
+from lecturehub.ratings.summaries import LectureSummary, pooled
 from lecturehub.reports import services
-from lecturehub.reports.satisfaction import pooled
 from lecturehub.reports.services import Period
 from lecturehub.schedule import services as schedule_services
 
@@ -73,15 +72,23 @@ class QuarterReport:
     def talks(self) -> list[LectureSummary]:
         return self.ranked + self.unranked
 
+    @property
+    def ratings(self) -> int:
+        return services.published_counts(self.ranked)[0]
+
+    @property
+    def signed_in(self) -> int:
+        return services.published_counts(self.ranked)[1]
+
     def is_best(self, summary: LectureSummary) -> bool:
         return any(s.lecture.id == summary.lecture.id for s in self.best)
 
 
 def rank(talks: list[LectureSummary]) -> tuple[list[LectureSummary], list[LectureSummary]]:
-    """Talks at the minimum count by overall mean (then more raters first); the rest unranked."""
-    ranked = [s for s in talks if s.visible]
+    """Published talks by overall mean (then more raters first); the rest unranked."""
+    ranked = [s for s in talks if s.published]
     ranked.sort(key=lambda s: (-s.aggregate.overall.mean, -s.count, s.lecture.session.starts_at))
-    return ranked, [s for s in talks if not s.visible]
+    return ranked, [s for s in talks if not s.published]
 
 
 def best_talks(ranked: list[LectureSummary]) -> list[LectureSummary]:

@@ -1,8 +1,9 @@
 """The monthly satisfaction survey (满意度测评): every talk of a month and the month's figures.
 
-Month figures pool the ratings of the talks that reached RATING_MIN_COUNT raters only: a talk
-below it shows its counts but adds nothing to any mean or distribution (otherwise its scores
-could be worked out from the month's totals).
+Month figures count the published talks only (``ratings.summaries``: window closed and at
+least RATING_MIN_COUNT raters). A talk still open shows no count at all, a closed one below the
+minimum its count alone; neither adds to any total, mean or distribution (otherwise its scores
+could be worked out from the month's totals, or watched moving as people rate).
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from dataclasses import dataclass
 from lecturehub.core import periods
 from lecturehub.core.timeutil import now as local_now
 from lecturehub.ratings import services as rating_services
-from lecturehub.ratings.aggregates import Aggregate, aggregate, ratio
-from lecturehub.ratings.summaries import LectureSummary, score_rows
+from lecturehub.ratings.aggregates import Aggregate, ratio
+from lecturehub.ratings.summaries import LectureSummary, pooled
 from lecturehub.reports import services
 from lecturehub.reports.services import Period
 
@@ -43,17 +44,17 @@ class TrendPoint:
 class MonthReport:
     period: Period
     talks: list[LectureSummary]
-    total: Aggregate | None  # pooled over the talks that meet the minimum count
+    total: Aggregate | None  # pooled over the published talks
     trend: list[TrendPoint]
     min_count: int
 
     @property
     def ratings(self) -> int:
-        return sum(s.count for s in self.talks)
+        return services.published_counts(self.talks)[0]
 
     @property
     def signed_in(self) -> int:
-        return sum(s.signed_in for s in self.talks)
+        return services.published_counts(self.talks)[1]
 
     @property
     def response_rate(self) -> float | None:
@@ -89,17 +90,11 @@ class MonthReport:
         }
 
 
-def pooled(talks: list[LectureSummary]) -> Aggregate | None:
-    visible = [s.lecture.id for s in talks if s.visible]
-    rows = [row for scores in score_rows(visible).values() for row in scores]
-    return aggregate(rows) if rows else None
-
-
 def _point(period: Period, talks: list[LectureSummary], total: Aggregate | None) -> TrendPoint:
     return TrendPoint(
         period,
         len(talks),
-        sum(s.count for s in talks),
+        services.published_counts(talks)[0],
         total.satisfaction_rate if total else None,
         total.overall.mean if total else None,
     )

@@ -24,9 +24,17 @@ def parse_quarter(text: str | None, today: dt.date | None = None) -> Period:
 def talk_summaries(
     period: Period, now: dt.datetime | None = None, rng=None
 ) -> list[LectureSummary]:
-    """Every talk held in the period with its visible rating summary, in time order."""
+    """Every talk held in the period with what may be shown of its ratings, in time order."""
+    now = now or local_now()
     lectures = summaries.ended_lectures(period.date_from, period.date_to, now)
-    return summaries.summaries(lectures, rng)
+    return summaries.summaries(lectures, rng, now)
+
+
+def published_counts(talks: list[LectureSummary]) -> tuple[int, int]:
+    """(ratings, people signed in) over the published talks only: a talk still open or below
+    the minimum count adds nothing to a report's figures."""
+    shown = summaries.published(talks)
+    return sum(s.count for s in shown), sum(s.signed_in for s in shown)
 
 
 def talk_dict(summary: LectureSummary) -> dict:

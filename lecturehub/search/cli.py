@@ -5,10 +5,11 @@ reindex rebuilds the slide index from the database and the stored decks beside t
 meanwhile. With --engine, another engine's index is built (or checked) beside the configured
 one, before switching LECTUREHUB_SEARCH_ENGINE to it without downtime. check reports talks whose
 current version is missing from the index or stale there (older version, outdated title,
-speaker, department, category or date) and courseware files whose SHA-256 no longer matches;
---repair fixes the index (re-adds or removes decks, or rebuilds an unreadable index). A damaged
-file cannot be repaired here: upload it again or restore it from a backup. Exit status 0 when
-all is well (after repairs), 1 when problems remain.
+speaker, department, category or date), courseware files whose SHA-256 no longer matches, and
+temp files left by interrupted uploads; --repair fixes the index (re-adds or removes decks, or
+rebuilds an unreadable index) and removes those temp files. A damaged file cannot be repaired
+here: upload it again or restore it from a backup. Exit status 0 when all is well (after
+repairs), 1 when problems remain.
 """
 
 from __future__ import annotations
@@ -88,11 +89,16 @@ def reindex_command(procs: int, engine: str | None) -> None:
 
 
 @click.command("check")
-@click.option("--repair", is_flag=True, help="Fix the index (re-add or remove decks, rebuild).")
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="Fix the index (re-add or remove decks, rebuild) and remove stale temp files.",
+)
 @ENGINE_OPTION
 @with_appcontext
 def check_command(repair: bool, engine: str | None) -> None:
-    """Check the search index against the database and every courseware file's SHA-256."""
+    """Check the search index against the database, every courseware file's SHA-256, and
+    temp files left by interrupted uploads."""
     _engine(engine)
     report = maintenance.check(repair_index=repair, engine=engine)
     for problem in report.found:
@@ -111,7 +117,8 @@ def check_command(repair: bool, engine: str | None) -> None:
         sys.exit(0)
     fixable = [p for p in report.remaining if p.fixable]
     option = "" if services.is_configured(engine) else f" --engine {engine}"
-    hint = f"；可运行 lecturehub check --repair{option} 修复索引" if fixable and not repair else ""
+    what = "清理临时文件、修复索引" if any(p.kind == "temp" for p in fixable) else "修复索引"
+    hint = f"；可运行 lecturehub check --repair{option} {what}" if fixable and not repair else ""
     if images:
         hint += "；可运行 lecturehub previews --missing 生成幻灯片图片"
     count = len(report.remaining) + len(images)

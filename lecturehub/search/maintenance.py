@@ -7,15 +7,27 @@ a user or a department was renamed, which the auth feature cannot tell search ab
 
 File problems (not fixable here): a courseware file missing or no longer matching its SHA-256.
 The file must be uploaded again or restored from a backup.
+
+Temp files (removed with --repair): ``files/tmp/*.part`` nobody has written to for
+TEMP_FILE_MAX_AGE_MINUTES, left by an upload whose process died (``kill -9``, a power cut).
+
+Crash recovery: ``lecturehub serve`` queues ``recover_after_start`` (the same work as
+``check --repair``, logged) for the background worker at every start, and the worker's leader
+removes stale temp files as they come of age (``signals.worker_tick``).
 """
 
 from __future__ import annotations
 
+import logging
+import time
 from dataclasses import dataclass, field
 
+from flask import current_app
 from sqlalchemy import select
 
-from lecturehub.core.storage import get_store
+from lecturehub.core import jobs, signals
+from lecturehub.core.storage import TempFile, get_store
+from lecturehub.core.timeutil import clock
 from lecturehub.courseware import services as courseware_services
 from lecturehub.courseware.models import Courseware
 from lecturehub.extensions import db
@@ -23,6 +35,9 @@ from lecturehub.schedule.models import Lecture
 from lecturehub.search import services
 from lecturehub.search.index import SlideIndex
 
+log = logging.getLogger(__name__)
+
+RECOVERY_KEY = "recover-after-start"
 META = ("lecture_title", "speaker", "department", "category", "date")
 META_LABELS = {
     "lecture_title": "题目",
@@ -35,7 +50,7 @@ META_LABELS = {
 
 @dataclass(frozen=True)
 class Problem:
-    kind: str  # index | missing | stale | orphan | meta | file
+    kind: str  # index | missing | stale | orphan | meta | file | temp
     message: str  # Chinese, one line
     lecture_id: int | None = None
 
@@ -130,6 +145,26 @@ def file_problems() -> list[Problem]:
     return problems
 
 
+def temp_max_age() -> float:
+    return float(current_app.config["TEMP_FILE_MAX_AGE_MINUTES"]) * 60
+
+
+def _temp_problem(temp: TempFile, now: float) -> Problem:
+    size = f"{temp.size / 1024 / 1024:.1f} MB"
+    message = f"上传中断留下的临时文件 tmp/{temp.path.name}（{size}，{clock(temp.age(now))}前）"
+    return Problem("temp", message)
+
+
+def temp_problems(now: float) -> list[Problem]:
+    """Stale temp files of interrupted uploads (never one an upload is writing now)."""
+    return [_temp_problem(t, now) for t in get_store().stale_temp_files(temp_max_age(), now)]
+
+
+def remove_temp_files(now: float) -> list[Problem]:
+    """Delete the stale temp files; the problems they were."""
+    return [_temp_problem(t, now) for t in get_store().remove_temp_files(temp_max_age(), now)]
+
+
 def find_problems(index: SlideIndex) -> list[Problem]:
     status = index.check()
     if not status.ok:
@@ -157,19 +192,49 @@ def repair(index: SlideIndex, problems: list[Problem]) -> list[Problem]:
 
 
 def check(repair_index: bool = False, engine: str | None = None) -> CheckReport:
-    """What is wrong (before the first-use repair a search would make), optionally fixed.
-    engine: check (and repair) another engine's index than the configured one, e.g. one
-    built with ``lecturehub reindex --engine NAME`` before a switch."""
+    """What is wrong (before the first-use repair a search would make), optionally fixed:
+    stale temp files removed, the index repaired. engine: check (and repair) another engine's
+    index than the configured one, e.g. one built with ``lecturehub reindex --engine NAME``
+    before a switch."""
     configured = services.is_configured(engine)
     index = services.get_index(ensure=False) if configured else services.open_index(engine)
+    now = time.time()
     try:
-        report = CheckReport(found=find_problems(index))
+        in_index = find_problems(index)
+        report = CheckReport(found=[*temp_problems(now), *in_index])
         if repair_index and any(p.fixable for p in report.found):
-            report.repaired = repair(index, report.found)
-            report.remaining = find_problems(index)
+            report.repaired = [*remove_temp_files(now), *repair(index, in_index)]
+            report.remaining = [*temp_problems(now), *find_problems(index)]
         else:
             report.remaining = list(report.found)
         return report
     finally:
         if not configured:
             index.close()
+
+
+# --- crash recovery ----------------------------------------------------------------------------
+
+
+@jobs.task
+def recover_after_start() -> None:
+    """What a server does after a start (in the background): ``check --repair``, logged."""
+    report = check(repair_index=True)
+    for problem in report.repaired:
+        log.warning("start-up check repaired: %s", problem.message)
+    for problem in report.remaining:
+        log.warning("start-up check could not repair: %s", problem.message)
+    if not report.found:
+        log.info("start-up check: the search index is in step, no temp files left over")
+
+
+def queue_recovery() -> bool:
+    """Queue ``recover_after_start`` (once, however many processes start together)."""
+    return jobs.resubmit(recover_after_start, key=RECOVERY_KEY)
+
+
+@signals.worker_tick.connect
+def _sweep_temp_files(app, at=None, **_) -> None:
+    """Temp files a crash left while this server runs are removed once they come of age."""
+    for temp in get_store().remove_temp_files(temp_max_age()):
+        log.warning("removed %s (%d bytes) left by an interrupted upload", temp.path, temp.size)

@@ -197,3 +197,15 @@ def test_cli_lists_runs_and_retries(app, db, runner, tmp_path):
     assert runner.invoke(args=["jobs", "retry", str(failed_id)]).exit_code == 0
     missing = runner.invoke(args=["jobs", "retry", "999"])
     assert (missing.exit_code, missing.output) == (2, "没有编号为 999 的已失败或已完成任务。\n")
+
+
+def test_resubmit_runs_finished_work_again_but_queues_it_once(app, db, tmp_path):
+    out = tmp_path / "out.txt"
+    again = [jobs.resubmit(jobtasks.append_line, key="start", path=str(out), text="x")]
+    again.append(jobs.resubmit(jobtasks.append_line, key="start", path=str(out), text="x"))
+    assert again == [True, False]  # the second start finds it queued
+    assert jobs.run_pending().done == 1
+    assert jobs.resubmit(jobtasks.append_line, key="start", path=str(out), text="x") is True
+    assert jobs.run_pending().done == 1
+    assert lines(out) == ["x", "x"]
+    assert db.session.query(Job).count() == 1

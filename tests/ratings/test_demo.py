@@ -31,9 +31,15 @@ def test_demo_rates_held_talks_and_leaves_the_latest_under_the_minimum(app):
     talks = _talks()
     messages: list[str] = []
     demo.load(messages.append)
-    # the latest held talk is still collecting; 11-30 is after the cutoff
-    assert [summaries.summary(t).count for t in talks] == [10, 7, 3, 0]
-    assert [summaries.summary(t).visible for t in talks] == [True, True, False, False]
+    # the latest held talk got fewer than the minimum; 11-30 is after the cutoff
+    after = dt.datetime(2026, 12, 15)  # every window has closed
+    assert [summaries.summary(t, now=after).count for t in talks] == [10, 7, 3, 0]
+    assert [summaries.summary(t, now=after).published for t in talks] == [
+        True,
+        True,
+        False,
+        False,
+    ]
     overall = Counter(r.overall for r in db.session.query(Rating))
     assert overall == {5: 7, 4: 6, 3: 7}  # the same every run (a seeded Random)
     assert messages == ["已生成 3 场讲学的 20 条评价（最近一场评价人数不足 5 人）。"]

@@ -89,7 +89,7 @@ def test_my_ratings_page_lists_talks_to_rate_and_given(app, client, auth):
 
 
 def test_an_admin_hides_a_comment_everywhere_and_it_is_logged(app, client, auth):
-    talk = recent_talk()
+    talk = recent_talk(9)  # published: the window closed with five ratings
     rate_many(talk, SIX[:5], comments=["骂人的话", "很好"])
     admin = make_user("admin1", "管理员甲", roles=["admin"])
     auth.login("admin1")
@@ -119,3 +119,16 @@ def test_hiding_needs_a_reason(app):
         moderation.hide_comment(rating, admin, "  ")
     assert info.value.code == "missing_reason"
     assert rating.comment_hidden is False and db.session.query(CommentHiding).count() == 0
+
+
+def test_comments_of_a_talk_not_yet_published_cannot_be_seen_or_hidden(app, client, auth):
+    talk = recent_talk()
+    rate_many(talk, SIX[:5], comments=["尚未公布的意见"])
+    make_user("admin1", roles=["admin"])
+    auth.login("admin1")
+    assert "尚未公布的意见" not in client.get("/ratings/moderation").get_data(as_text=True)
+    rating = db.session.query(Rating).filter_by(comment="尚未公布的意见").one()
+    response = auth.post(f"/ratings/comments/{rating.id}/hide", {"reason": "试探"})
+    assert response.status_code == 404
+    db.session.refresh(rating)
+    assert (rating.comment_hidden, db.session.query(CommentHiding).count()) == (False, 0)

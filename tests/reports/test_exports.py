@@ -87,17 +87,17 @@ def test_monthly_workbook_has_title_period_header_rows_and_totals(quarter_data, 
         None,
         None,
         None,
-        "评价不足 5 人，不计分",
+        "评价不足 5 人，不公布",
     ]
-    assert _values(ws, 7) == [
+    assert _values(ws, 7) == [  # totals of the published talks only
         "合计",
         None,
         "2 场",
         None,
         None,
-        11,
-        9,
-        "81.8%",
+        8,
+        6,
+        "75.0%",
         3.83,
         4.0,
         4.5,
@@ -141,8 +141,9 @@ def test_quarterly_workbook_ranks_compares_and_totals(quarter_data, client, auth
     ]
     assert (_values(ranking, 5)[-1], _values(ranking, 7)[-1]) == (
         "经验做法",
-        "评价不足 5 人，不计分",
+        "评价不足 5 人，不公布",
     )
+    assert _values(ranking, 8)[5:8] == [13, 11, "84.6%"]  # talks A and C only
     assert _values(ranking, 8)[0] == "合计"
     departments = wb["部门对比"]
     assert _values(departments, 4) == exports.DEPT_HEADERS

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from lecturehub.attendance.services import active_users
 from lecturehub.core import periods
 from lecturehub.ratings.aggregates import aggregate
 from lecturehub.reports import quarterly
 from tests.factories import make_user
+from tests.factories.ratings import make_talk, rate_many
 from tests.reports.conftest import NOW
 
 Q4 = periods.quarter(2026, 4)
@@ -19,6 +22,24 @@ def test_talks_are_ranked_by_overall_mean_and_those_below_the_minimum_listed_apa
         ("全民健身与乡村文化振兴", 3.83),
     ]
     assert [s.lecture.title for s in report.unranked] == ["非遗保护与传统文化传承"]
+
+
+def test_a_talk_still_open_is_unranked_without_a_count_and_adds_to_no_figure(quarter_data):
+    before = quarterly.quarterly(Q4, now=NOW)
+    talk = make_talk(dt.datetime(2026, 11, 23, 19), title="评价中的讲学", department="财政所")
+    rate_many(talk, [(1, 1, 1, 1, 1)] * 6)
+    report = quarterly.quarterly(Q4, now=NOW)
+    assert [(s.lecture.title, s.count) for s in report.unranked] == [
+        ("非遗保护与传统文化传承", 3),
+        ("评价中的讲学", None),
+    ]
+    assert [s.lecture.id for s in report.ranked] == [s.lecture.id for s in before.ranked]
+    assert (report.total, report.ratings, report.signed_in) == (
+        before.total,
+        before.ratings,
+        before.signed_in,
+    )
+    assert [r.total for r in report.departments] == [r.total for r in before.departments]
 
 
 def test_the_best_talks_are_flagged_for_publicity(quarter_data):

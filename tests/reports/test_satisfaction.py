@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from lecturehub.core import periods
 from lecturehub.core.errors import ServiceError
 from lecturehub.reports import satisfaction, services
 from tests.factories import make_user
+from tests.factories.ratings import make_talk, rate_many
 from tests.reports.conftest import NOW
 
 OCTOBER = periods.month(2026, 10)
 
 
-def test_month_figures_pool_only_talks_at_the_minimum_count(quarter_data):
+def test_month_figures_count_only_published_talks(quarter_data):
     report = satisfaction.monthly(OCTOBER, now=NOW)
     assert [s.lecture.title for s in report.talks] == [
         "全民健身与乡村文化振兴",
@@ -22,9 +25,9 @@ def test_month_figures_pool_only_talks_at_the_minimum_count(quarter_data):
     assert report.summary_dict() == {
         "talks": 2,
         "talks_rated": 1,
-        "ratings": 9,
-        "signed_in": 11,
-        "response_rate": 0.8182,
+        "ratings": 6,  # talk B's 3 ratings are below the minimum: not published, not counted
+        "signed_in": 8,
+        "response_rate": 0.75,
         "satisfaction_rate": 0.6667,
         "overall": {"mean": 3.83, "distribution": {"1": 0, "2": 1, "3": 1, "4": 2, "5": 2}},
         "dimensions": {
@@ -64,7 +67,7 @@ def test_trend_covers_the_six_previous_months_then_this_one(quarter_data):
     ]
     assert [(p.ratings, p.satisfaction_rate, p.mean) for p in trend[-2:]] == [
         (5, 1.0, 5.0),
-        (9, 0.6667, 3.83),
+        (6, 0.6667, 3.83),
     ]
     assert trend[0].as_dict() == {
         "month": "2026-04",
@@ -96,7 +99,7 @@ def test_satisfaction_page_shows_the_figures_and_the_shortfall(quarter_data, cli
     page = client.get("/reports/satisfaction?month=2026-10").get_data(as_text=True)
     assert 'data-testid="satisfaction-rate">66.7%<' in page
     assert 'data-testid="month-mean">3.83<' in page
-    assert "评价不足 5 人，不计分" in page
+    assert "评价不足 5 人，不公布" in page
     assert 'title="5/4/3/2/1 分的人数">0/1/4/1/0</div>' in page  # 讲解清晰 of talk A
     assert "案例很贴近我们乡的实际" in page and "不该出现的意见" not in page
     assert 'class="chart trend"' in page and "data-print" in page
@@ -137,3 +140,23 @@ def test_members_may_not_open_the_reports(app, client, auth):
     auth.login("plain")
     assert client.get("/reports/satisfaction").status_code == 403
     assert client.get("/api/v1/reports/satisfaction").status_code == 403
+
+
+def test_a_talk_still_open_shows_no_count_and_adds_nothing(quarter_data):
+    november = periods.month(2026, 11)
+    before = satisfaction.monthly(november, now=NOW).as_dict()
+    talk = make_talk(dt.datetime(2026, 11, 23, 19), title="评价中的讲学")  # closes 11-30
+    rate_many(talk, [(1, 1, 1, 1, 1)] * 6, comments=["评价中的意见"])
+    report = satisfaction.monthly(november, now=NOW)
+    row = report.talks[-1]
+    assert (row.lecture.id, row.status, row.count, row.response_rate, row.comments) == (
+        talk.id,
+        "open",
+        None,
+        None,
+        [],
+    )
+    after = report.as_dict()
+    assert after["summary"] == {**before["summary"], "talks": before["summary"]["talks"] + 1}
+    assert after["trend"][-1] == {**before["trend"][-1], "talks": before["trend"][-1]["talks"] + 1}
+    assert "评价中的意见" not in str(after)

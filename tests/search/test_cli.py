@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import time
+from pathlib import Path
+
 from lecturehub.auth import services as auth_services
 from lecturehub.core.storage import get_store
 from lecturehub.courseware import services as courseware_services
@@ -163,3 +167,40 @@ def test_an_engine_that_cannot_run_here_is_refused_in_chinese(app, runner):
         2,
         "搜索引擎 postgres 需要 PostgreSQL 数据库：请把 DATABASE_URL 设为 postgresql+psycopg://…。\n",
     )
+
+
+def leftover(name: str, minutes_ago: float, size: int = 16) -> Path:
+    """A temp file of an upload, last written ``minutes_ago`` minutes ago."""
+    tmp = get_store().tmp_dir
+    tmp.mkdir(parents=True, exist_ok=True)
+    path = tmp / name
+    path.write_bytes(b"x" * size)
+    when = time.time() - minutes_ago * 60
+    os.utime(path, (when, when))
+    return path
+
+
+def test_check_reports_temp_files_left_by_interrupted_uploads(runner, two_talks):
+    old = leftover("tmpold.part", 125, 3 * 1024 * 1024)
+    fresh = leftover("tmpfresh.part", 1)  # an upload being written now
+    result = runner.invoke(args=["check"])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "[问题] 上传中断留下的临时文件 tmp/tmpold.part（3.0 MB，2 小时 5 分前）",
+        "检查完毕：仍有 1 个问题；可运行 lecturehub check --repair 清理临时文件、修复索引。",
+    ]
+    assert (old.exists(), fresh.exists()) == (True, True)
+
+
+def test_repair_removes_stale_temp_files_but_never_one_being_written(runner, two_talks):
+    old = leftover("tmpold.part", 61)
+    fresh = leftover("tmpfresh.part", 59)
+    result = runner.invoke(args=["check", "--repair"])
+    assert (result.exit_code, result.output.splitlines()) == (
+        0,
+        [
+            "[已修复] 上传中断留下的临时文件 tmp/tmpold.part（0.0 MB，1 小时 1 分前）",
+            ALL_WELL.strip(),
+        ],
+    )
+    assert (old.exists(), fresh.exists()) == (False, True)
