@@ -14,7 +14,6 @@ import subprocess
 import sys
 import time
 import urllib.parse
-import uuid
 from pathlib import Path
 
 from sqlalchemy import select
@@ -27,6 +26,7 @@ from lecturehub.search import maintenance, services
 from tests.factories import bearer, make_token
 from tests.factories.courseware import make_lecture, upload
 from tests.factories.search import deck
+from tests.processes import free_port, multipart
 from tests.search.test_cli import leftover
 
 STARTUP = 60  # seconds a server may take to start or to finish its start-up check
@@ -64,16 +64,12 @@ def test_the_worker_removes_leftovers_as_they_come_of_age(app):
 # --- a real server, killed with SIGKILL ---------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _serve(storage: Path, port: int, log: Path) -> subprocess.Popen:
+def _serve(app, port: int, log: Path) -> subprocess.Popen:
+    """``lecturehub serve`` on the app's storage, database (the environment's) and engine."""
     env = {
         **os.environ,
-        "LECTUREHUB_STORAGE_DIR": str(storage),
+        "LECTUREHUB_STORAGE_DIR": app.config["STORAGE_DIR"],
+        "LECTUREHUB_SEARCH_ENGINE": app.config["SEARCH_ENGINE"],
         "LECTUREHUB_SECRET_KEY": "recovery-test",
         "LECTUREHUB_WORKER_INTERVAL_SECONDS": "0.3",
     }
@@ -92,15 +88,6 @@ def _serve(storage: Path, port: int, log: Path) -> subprocess.Popen:
     raise AssertionError(f"the server did not start:\n{log.read_text()}")
 
 
-def _multipart(path: Path) -> tuple[bytes, str]:
-    boundary = uuid.uuid4().hex
-    head = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{path.name}"\r\n'
-        "Content-Type: application/octet-stream\r\n\r\n"
-    ).encode()
-    return head + path.read_bytes() + f"\r\n--{boundary}--\r\n".encode(), boundary
-
-
 def _request(port: int, method: str, url: str, token: str, body=None, boundary=None):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     headers = bearer(token)
@@ -115,7 +102,7 @@ def _request(port: int, method: str, url: str, token: str, body=None, boundary=N
 
 def _start_an_upload(port: int, url: str, token: str, path: Path) -> socket.socket:
     """Send the headers and half the body of an upload, and leave it hanging."""
-    body, boundary = _multipart(path)
+    body, boundary = multipart(path)
     sock = socket.create_connection(("127.0.0.1", port))
     head = (
         f"POST {url} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
@@ -136,12 +123,14 @@ def _wait_for(condition, what: str, log: Path) -> None:
 
 
 def test_after_kill_9_a_restarted_server_cleans_up_and_catches_up(app, admin, tmp_path):
-    storage, log, port = Path(app.config["STORAGE_DIR"]), tmp_path / "serve.log", _free_port()
+    log, port = tmp_path / "serve.log", free_port()
     token = make_token(admin)
     first, second = make_lecture(admin, "乡村振兴"), make_lecture(admin, "防汛工作")
-    server = _serve(storage, port, log)
+    server = _serve(app, port, log)
     try:
-        body, boundary = _multipart(deck(tmp_path, ["全面推进乡村振兴战略"]))
+        # its own start-up check first, so that the crash below is what the restart finds
+        _wait_for(lambda: "start-up check" in log.read_text(), "the first start-up check", log)
+        body, boundary = multipart(deck(tmp_path, ["全面推进乡村振兴战略"]))
         url = f"/api/v1/lectures/{first.id}/courseware"
         status, _ = _request(port, "POST", url, token, body, boundary)
         assert status == 201
@@ -157,7 +146,7 @@ def test_after_kill_9_a_restarted_server_cleans_up_and_catches_up(app, admin, tm
         old, fresh = leftover("tmpold.part", 61), leftover("tmpfresh.part", 0)
         assert len(maintenance.check().found) == 2  # the stale file and the unindexed talk
 
-        server = _serve(storage, port, log)
+        server = _serve(app, port, log)
         _wait_for(lambda: not maintenance.check().found, "the start-up check", log)
         assert (old.exists(), fresh.exists()) == (False, True)
         output = log.read_text()  # the start-up check or the worker's sweep, whichever came first
