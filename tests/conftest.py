@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -36,20 +37,27 @@ def _pg_server():
     engine.dispose()
 
 
+@contextmanager
+def scratch_database(server, prefix: str):
+    """An empty PostgreSQL database on the test server for the block, dropped after it."""
+    name = f"{prefix}_{uuid.uuid4().hex[:16]}"
+    with server.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(SERVER_URL).set(database=name)
+    finally:
+        with server.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
 @pytest.fixture(autouse=True)
 def _database_per_test(request, monkeypatch):
     if not ON_POSTGRES:
         yield None
         return
-    server = request.getfixturevalue("_pg_server")
-    name = f"lh_test_{uuid.uuid4().hex[:16]}"
-    with server.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(SERVER_URL).set(database=name)
-    monkeypatch.setenv("DATABASE_URL", url.render_as_string(hide_password=False))
-    yield url
-    with server.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with scratch_database(request.getfixturevalue("_pg_server"), "lh_test") as url:
+        monkeypatch.setenv("DATABASE_URL", url.render_as_string(hide_password=False))
+        yield url
 
 
 def make_app(storage: Path, **overrides):

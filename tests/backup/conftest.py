@@ -4,18 +4,15 @@ empty target (a storage directory, and on PostgreSQL an empty database of its ow
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
 from lecturehub import create_app, setup_data
 from lecturehub.attendance import signin
 from lecturehub.extensions import db
-from tests.conftest import ON_POSTGRES, SERVER_URL
+from tests.conftest import ON_POSTGRES, scratch_database
 from tests.factories import make_user
 from tests.factories.ratings import SIX, attendee, make_talk, rate_many, recent_talk
 from tests.factories.search import deck, upload_deck
@@ -64,13 +61,8 @@ def target_url(request):
     if not ON_POSTGRES:
         yield None
         return
-    server = request.getfixturevalue("_pg_server")
-    name = f"lh_restore_{uuid.uuid4().hex[:12]}"
-    with server.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(SERVER_URL).set(database=name).render_as_string(hide_password=False)
-    with server.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with scratch_database(request.getfixturevalue("_pg_server"), "lh_restore") as url:
+        yield url.render_as_string(hide_password=False)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from lecturehub.notifications.messages import Message
 from tests.conftest import service_error
 from tests.factories import bearer, make_token
 from tests.factories.notifications import person, rows, talk_ahead
-from tests.notifications.servers import free_port
+from tests.processes import free_port
 
 BASE = "http://lecturehub.example.cn:8080"
 

@@ -9,11 +9,9 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 from urllib.parse import quote
 
@@ -21,12 +19,7 @@ from lecturehub.extensions import db
 from tests.factories import make_token, make_user
 from tests.factories.courseware import make_lecture
 from tests.factories.search import deck
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.processes import free_port, multipart
 
 
 class Server:
@@ -81,15 +74,6 @@ class Server:
             self.process.kill()
             self.process.wait(10)
         self.log.close()
-
-
-def multipart(path: Path) -> tuple[bytes, str]:
-    boundary = uuid.uuid4().hex
-    head = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="deck.pptx"\r\n'
-        "Content-Type: application/octet-stream\r\n\r\n"
-    ).encode()
-    return head + path.read_bytes() + f"\r\n--{boundary}--\r\n".encode(), boundary
 
 
 def test_what_one_server_writes_the_other_finds_at_once(app, tmp_path):
