@@ -111,14 +111,16 @@ def test_upload_rejects_a_truncated_zip(app, client, tmp_path, lecture, speaker_
 
 
 def test_member_path_escaping_the_package_is_never_used(
-    app, client, tmp_path, lecture, speaker_headers, deck
+    app, client, tmp_path, lecture, speaker_headers, deck, monkeypatch
 ):
     path = pf.with_member(tmp_path / "slip.pptx", deck, "../../x", b"owned")
+    work = tmp_path / "one" / "two"  # the working directory: ../../x would land in tmp_path
+    work.mkdir(parents=True)
+    monkeypatch.chdir(work)
     response = post_deck(client, lecture.id, path, speaker_headers)
     assert response.status_code == 201
-    assert not (tmp_path.parent / "x").exists() and not Path("../../x").exists()
-    root = Path(app.config["FILES_DIR"])
-    assert [p.name for p in root.rglob("x")] == []
+    assert Path(app.config["FILES_DIR"]).is_relative_to(tmp_path)
+    assert list(tmp_path.rglob("x")) == []  # not beside the cwd, not in the storage
 
 
 def test_xml_external_entity_is_refused_and_never_echoed(
