@@ -52,6 +52,9 @@ DEFAULTS: dict[str, object] = {
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCK_MINUTES": 15,
     "LOGIN_MAX_FAILURES_PER_IP": 30,
+    # reverse proxies in front that set X-Forwarded-For/-Proto (0: none, the headers are
+    # ignored, so nobody can pick the address the per-address limit counts)
+    "TRUSTED_PROXIES": 0,
     "REMEMBER_COOKIE_DAYS": 30,  # "记住我" on the login page; sets REMEMBER_COOKIE_DURATION
     # attendance
     "SIGNIN_OPENS_MINUTES": 30,
@@ -154,6 +157,12 @@ def finish_config(config: Config) -> Config:
     config.setdefault("REMEMBER_COOKIE_SECURE", secure)
     config.setdefault("JSON_AS_ASCII", False)
     check_search_engine(config)
+    proxies = config["TRUSTED_PROXIES"]
+    if isinstance(proxies, bool) or not isinstance(proxies, int) or not 0 <= proxies <= 5:
+        raise ConfigError(
+            f"LECTUREHUB_TRUSTED_PROXIES must be how many reverse proxies are in front "
+            f"(0–5), not {proxies!r}."
+        )
     return config
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from flask import Flask, g, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from lecturehub import auth, commands, notifications
@@ -175,6 +176,9 @@ def register_commands(app: Flask) -> None:
 
 
 def register_app_hooks(app: Flask) -> None:
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:  # the client's address and scheme as the proxy saw them (werkzeug)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     auth.init_app(app)
     notifications.init_app(app)
     errors.register_error_handlers(app)

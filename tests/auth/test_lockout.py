@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from lecturehub.auth import services
 from lecturehub.auth.models import LoginAttempt
+from lecturehub.config import ConfigError
 from tests.conftest import csrf_token, make_app
 from tests.factories import PASSWORD, make_user
 
@@ -96,6 +99,41 @@ def test_the_lock_holds_in_another_app_on_the_same_database(app):
     assert response.status_code == 429
 
 
-def _post_login(client, login: str, password: str):
+def test_x_forwarded_for_is_ignored_without_trusted_proxies(app, client, db):
+    """Otherwise a guesser would pick a new address for every try."""
+    app.config["LOGIN_MAX_FAILURES_PER_IP"] = 3
+    statuses = [
+        _post_login(client, f"nobody{n}", "guess", forwarded=f"10.0.0.{n}").status_code
+        for n in range(4)
+    ]
+    assert statuses == [401, 401, 401, 429]
+    assert {a.address for a in db.session.query(LoginAttempt)} == {"127.0.0.1"}
+
+
+def test_behind_a_trusted_proxy_each_client_address_counts_on_its_own(tmp_path):
+    """A reverse proxy in front (LECTUREHUB_TRUSTED_PROXIES=1): the address limit slows the
+    guesser at 10.0.0.7, not the cadre at 10.0.0.8 behind the same proxy."""
+    app = make_app(tmp_path / "proxied", TRUSTED_PROXIES=1, LOGIN_MAX_FAILURES_PER_IP=3)
+    with app.app_context():
+        make_user("zhangsan")
+        proxy = app.test_client()
+        guesses = [
+            _post_login(proxy, f"nobody{n}", "guess", forwarded="10.0.0.7").status_code
+            for n in range(4)
+        ]
+        other = _post_login(proxy, "zhangsan", "bad-password", forwarded="10.0.0.8")
+        addresses = {a.address for a in services.db.session.query(LoginAttempt)}
+        services.db.session.remove()
+    assert (guesses, other.status_code) == ([401, 401, 401, 429], 401)
+    assert addresses == {"10.0.0.7", "10.0.0.8"}
+
+
+def test_trusted_proxies_must_be_a_small_count(tmp_path):
+    with pytest.raises(ConfigError, match="LECTUREHUB_TRUSTED_PROXIES must be how many"):
+        make_app(tmp_path / "bad", TRUSTED_PROXIES="yes")
+
+
+def _post_login(client, login: str, password: str, forwarded: str | None = None):
     data = {"login": login, "password": password, "csrf_token": csrf_token(client)}
-    return client.post("/login", data=data)
+    headers = {"X-Forwarded-For": forwarded} if forwarded else {}
+    return client.post("/login", data=data, headers=headers)
