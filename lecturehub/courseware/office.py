@@ -186,8 +186,11 @@ class _Box:
         target = self.root / "profile"
         shutil.rmtree(target, ignore_errors=True)
         template = ensure_template(tools)
-        if template is not None:
-            shutil.copytree(template, target, symlinks=False)
+        try:
+            if template is not None:
+                shutil.copytree(template, target, symlinks=False)
+        except OSError:  # replaced while copied (a stale template renewed): start empty
+            shutil.rmtree(target, ignore_errors=True)
         write_settings(target)
         return target
 
@@ -242,7 +245,7 @@ def ensure_template(tools: Tools) -> Path | None:
     if template is None or tools.soffice is None:
         return None
     marker = template / "lecturehub-profile"
-    if marker.is_file() and marker.read_text(encoding="utf-8") == tools.soffice:
+    if _ready(marker, tools):
         return template
     building = template.with_name(f"{template.name}.{secrets.token_hex(4)}.tmp")
     box = _Box.make(building / "run")
@@ -258,13 +261,24 @@ def ensure_template(tools: Tools) -> Path | None:
         ]
         sandboxed(argv, box, tools)
         (building / "profile" / "lecturehub-profile").write_text(tools.soffice, encoding="utf-8")
-        shutil.rmtree(template, ignore_errors=True)
+        if _ready(marker, tools):  # another process made it meanwhile and may be copying it
+            return template
+        stale = template.with_name(f"{template.name}.{secrets.token_hex(4)}.old")
+        with contextlib.suppress(FileNotFoundError):
+            os.replace(template, stale)  # aside in one step, never deleted under a copier
         os.replace(building / "profile", template)
+        shutil.rmtree(stale, ignore_errors=True)
     except (OfficeError, OSError):
-        return template if marker.is_file() else None  # another process made it meanwhile
+        return template if _ready(marker, tools) else None  # another process made it meanwhile
     finally:
         shutil.rmtree(building, ignore_errors=True)
     return template
+
+
+def _ready(marker: Path, tools: Tools) -> bool:
+    with contextlib.suppress(OSError):
+        return marker.read_text(encoding="utf-8") == tools.soffice
+    return False
 
 
 # --- poppler -----------------------------------------------------------------------------------

@@ -131,3 +131,67 @@ def test_a_deck_linking_to_the_network_or_a_server_file_reaches_neither(tmp_path
     finally:
         server.shutdown()
     assert _Recorder.seen == []
+
+
+# A stand-in soffice: makes the profile it is given (slowly, as LibreOffice's first start does)
+# and, when asked to convert, writes a non-empty output into --outdir.
+FAKE_SOFFICE = """
+out=""; deck=""; prev=""
+for a in "$@"; do
+  case "$a" in
+    -env:UserInstallation=file://*) p="${a#-env:UserInstallation=file://}";
+                                     mkdir -p "$p/user"; echo made > "$p/user/made";;
+  esac
+  [ "$prev" = "--outdir" ] && out="$a"
+  prev="$a"; deck="$a"
+done
+sleep 0.3
+if [ -n "$out" ]; then n=$(basename "$deck"); echo converted > "$out/${n%.*}.pdf"; fi
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a shell script stands in for soffice")
+def test_conversions_starting_together_share_one_profile_template(tmp_path):
+    """Six conversions (six worker processes of a fresh server) start before any profile
+    template exists: each makes one, one wins, and none fails while another renews it."""
+    soffice = fake_tool(tmp_path / "soffice", FAKE_SOFFICE)
+    template = tmp_path / "previews" / "tmp" / "office-profile"
+    template.parent.mkdir(parents=True)
+    tools = office.Tools(soffice, None, profile_template=template, isolate_network=False)
+    deck = pf.build_deck(tmp_path / "a.pptx", ["一"])
+    outputs, errors = [], []
+
+    def one(n: int) -> None:
+        try:
+            outputs.append(office.convert(tools, deck, "pptx", "pdf", tmp_path / f"run{n}")[0])
+        except Exception as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=one, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert (errors, len(outputs)) == ([], 6)
+    assert {out.read_text() for out in outputs} == {"converted\n"}
+    assert (template / "lecturehub-profile").read_text(encoding="utf-8") == soffice
+    assert sorted(p.name for p in template.parent.iterdir()) == ["office-profile"]  # no debris
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a shell script stands in for soffice")
+def test_a_template_that_cannot_be_copied_gives_a_fresh_profile(tmp_path):
+    soffice = fake_tool(tmp_path / "soffice", FAKE_SOFFICE)
+    template = tmp_path / "office-profile"
+    (template / "user").mkdir(parents=True)
+    (template / "lecturehub-profile").write_text(soffice, encoding="utf-8")
+    (template / "user" / "gone").symlink_to(tmp_path / "missing")  # copytree fails on it
+    tools = office.Tools(soffice, None, profile_template=template, isolate_network=False)
+
+    out, _run = office.convert(
+        tools, pf.build_deck(tmp_path / "a.pptx", ["一"]), "pptx", "pdf", tmp_path / "run"
+    )
+
+    assert out.read_text() == "converted\n"
+    settings = tmp_path / "run" / "profile" / "user" / "registrymodifications.xcu"
+    assert "DisableMacrosExecution" in settings.read_text(encoding="utf-8")
