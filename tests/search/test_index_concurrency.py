@@ -122,3 +122,20 @@ def test_a_writer_killed_mid_write_leaves_the_index_usable(new_index, tmp_path):
     index.add_deck(make_deck(2, ["防汛演练"]))
     assert (index.indexed_decks(), index.search("半途而废").total) == ({1: 10, 2: 20}, 0)
     assert (index.search("防汛").total, index.check().state) == (2, "ok")
+
+
+def test_check_never_calls_the_index_corrupt_while_another_process_writes(new_index, tmp_path):
+    """A writer in another process merges segments and deletes the old ones as it goes; the
+    check (the server's start-up check, ``lecturehub check``) reads the index meanwhile and must
+    not mistake that for corruption, which would rebuild the whole index."""
+    index = new_index()
+    engine, url = index.name, os.environ.get("DATABASE_URL", "")
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=context) as pool:
+        writing = pool.submit(write_decks, engine, str(tmp_path / "index"), url, 7)
+        states = []
+        while not writing.done():
+            states.append(index.check().state)
+        assert writing.result() == DECKS_EACH
+    assert (set(states), index.check().state) == ({"ok"}, "ok")
+    assert len(index.indexed_decks()) == DECKS_EACH

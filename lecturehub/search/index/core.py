@@ -320,17 +320,13 @@ class WhooshEngine:
 
     def check(self) -> IndexStatus:
         """ok / missing / corrupt (never raises), read through a fresh reader of every segment."""
-        try:
-            name = self._current()
-        except IndexUnavailableError as exc:
-            missing = not (self.directory / "CURRENT").exists()
-            return IndexStatus("missing" if missing else "corrupt", detail=str(exc))
-        try:
+
+        def read(name: str) -> IndexStatus:
             with self._open(name).reader() as reader:
                 probe(reader)
                 return IndexStatus("ok", live_decks(reader), reader.doc_count())
-        except Exception as exc:  # any failure to read means: rebuild
-            return IndexStatus("corrupt", detail=f"{type(exc).__name__}: {exc}")
+
+        return generations.check_live(self.directory, SCHEMA_VERSION, read)
 
 
 def _filter_query(request: SearchQuery) -> wq.Query | None:

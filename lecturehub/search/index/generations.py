@@ -16,11 +16,13 @@ import re
 import shutil
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from lecturehub.search.index.base import IndexUnavailableError
+from lecturehub.search.index.base import IndexStatus, IndexUnavailableError
 
 GEN_RE = re.compile(r"^gen-(\d{6,})$")
+CHECK_TRIES = 3  # reads of an index before check() calls it corrupt
 
 
 def read_pointer(directory: Path) -> tuple[str, int] | None:
@@ -126,3 +128,26 @@ else:
 
     def _unlock(fd: int) -> None:
         fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+def check_live(
+    directory: Path, schema_version: int, read: Callable[[str], IndexStatus]
+) -> IndexStatus:
+    """ok / missing / corrupt of the live generation, as ``read(name)`` finds it (never
+    raises). A read that fails is tried again, CHECK_TRIES in all: a writer in another process
+    may delete merged segments between a reader's table of contents and its opening them,
+    which is a moment, not a broken index to rebuild."""
+    for attempt in range(CHECK_TRIES):
+        try:
+            name = current(directory, schema_version)
+        except IndexUnavailableError as exc:
+            missing = not (directory / "CURRENT").exists()
+            return IndexStatus("missing" if missing else "corrupt", detail=str(exc))
+        try:
+            return read(name)
+        except BaseException as exc:  # tantivy's panics are BaseExceptions: any failure counts
+            if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit):
+                raise
+            error = exc
+        time.sleep(0.05 * (attempt + 1))
+    return IndexStatus("corrupt", detail=f"{type(error).__name__}: {error}")

@@ -38,7 +38,6 @@ SCHEMA_VERSION = 1  # bump when the schema or the analysis changes: check() then
 WRITER_HEAP = 32_000_000
 BUILD_HEAP = 256_000_000
 PROGRESS_EVERY = 500
-CHECK_TRIES = 3
 
 
 # The engine ----------------------------------------------------------------------------------
@@ -247,26 +246,14 @@ class TantivyEngine:
         return _decks(self._searcher())
 
     def check(self) -> IndexStatus:
-        """ok, missing or corrupt. A read that fails is tried again (CHECK_TRIES in all): a
-        writer in another process may delete merged segments between reading meta.json and
-        opening them, which is a moment, not a broken index to rebuild."""
-        for attempt in range(CHECK_TRIES):
-            try:
-                name = self._current()
-            except IndexUnavailableError as exc:
-                missing = not (self.directory / "CURRENT").exists()
-                return IndexStatus("missing" if missing else "corrupt", detail=str(exc))
-            try:
-                index = self._open(name)
-                index.reload()
-                searcher = index.searcher()
-                _probe(searcher)
-                return IndexStatus("ok", _decks(searcher), searcher.num_docs)
-            except BaseException as exc:  # any failure to read, every time, means: rebuild
-                _reraise_interrupts(exc)
-                error = exc
-                time.sleep(0.05 * (attempt + 1))
-        return IndexStatus("corrupt", detail=f"{type(error).__name__}: {error}")
+        def read(name: str) -> IndexStatus:
+            index = self._open(name)
+            index.reload()
+            searcher = index.searcher()
+            _probe(searcher)
+            return IndexStatus("ok", _decks(searcher), searcher.num_docs)
+
+        return generations.check_live(self.directory, SCHEMA_VERSION, read)
 
 
 def _reraise_interrupts(exc: BaseException) -> None:
