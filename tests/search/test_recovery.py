@@ -147,11 +147,13 @@ def test_after_kill_9_a_restarted_server_cleans_up_and_catches_up(app, admin, tm
         assert len(maintenance.check().found) == 2  # the stale file and the unindexed talk
 
         server = _serve(app, port, log)
-        _wait_for(lambda: not maintenance.check().found, "the start-up check", log)
+        repaired = f"start-up check repaired: 讲学 #{second.id}「防汛工作」"
+        # the check logs once it has repaired everything: wait for the repairs and the log
+        _wait_for(lambda: repaired in log.read_text(), "the start-up check", log)
+        assert maintenance.check().found == []
         assert (old.exists(), fresh.exists()) == (False, True)
         output = log.read_text()  # the start-up check or the worker's sweep, whichever came first
         assert "tmp/tmpold.part" in output and "tmpfresh.part" not in output
-        assert f"start-up check repaired: 讲学 #{second.id}「防汛工作」" in output
         query = urllib.parse.quote("汛期值班")
         status, found = _request(port, "GET", f"/api/v1/search?q={query}", token)
         assert (status, [hit["lecture_id"] for hit in found["hits"]]) == (200, [second.id])
